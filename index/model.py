@@ -1,0 +1,144 @@
+"""Plain data the core hands to its callers (the command line, the window, tests).
+
+Nothing here knows about Whoosh, Qt or files on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+class Severity(str, Enum):
+    # An error means the document is wrong and `oncoref check` fails; it may still load.
+    ERROR = "error"
+    # A warning means we repaired or guessed something; the document loads.
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one file, said so that a clinic's IT person can fix it."""
+
+    path: Path
+    message: str
+    action: str = ""
+    line: int | None = None
+    field: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+        text = f"{where}: {self.severity.value}: "
+        if self.field:
+            text += f"field '{self.field}': "
+        text += self.message
+        if self.action:
+            text += f" ({self.action})"
+        return text
+
+
+@dataclass(frozen=True)
+class GlossaryRef:
+    """A word in the text that a source linked to a dictionary entry."""
+
+    text: str
+    nci_id: str
+
+
+@dataclass
+class Section:
+    """One heading and the text under it, up to the next heading of any level."""
+
+    id: str  # anchor, unique within the document and stable across rebuilds
+    heading: str
+    level: int  # 1 is the top level inside a document
+    parent: str | None  # id of the enclosing section
+    body: str  # safe Markdown: glossary links are `glossary:nci-NNN`, no raw HTML
+    text: str  # plain text of the body, for search and snippets
+    kind: str = "article"  # "article", or "comments" for readers' comments on a blog
+    glossary_refs: list[GlossaryRef] = field(default_factory=list)
+
+
+@dataclass
+class Metadata:
+    """Front-matter fields (see DESIGN.md, Content model). Only `title` is required."""
+
+    title: str
+    cancer_types: list[str] = field(default_factory=list)  # first one is the primary type
+    audience: str = ""
+    citation: str = ""
+    language: str = ""
+    last_reviewed: dt.date | None = None
+    license: str = ""
+    review_frequency: str = ""
+    source: str = ""
+    source_type: str = ""
+    status: str = ""
+    tags: list[str] = field(default_factory=list)
+    url: str = ""
+    version: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown fields, kept as they are
+
+
+@dataclass
+class Document:
+    id: str  # path under its library root, without suffix, with forward slashes
+    path: Path
+    meta: Metadata
+    sections: list[Section]
+    fingerprint: str  # changes whenever the file, its sidecar or the loader changes
+    bundled: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def heading_path(self, section: Section) -> list[str]:
+        """Headings from the top of the document down to `section`."""
+        by_id = {s.id: s for s in self.sections}
+        path = [section.heading]
+        parent = section.parent
+        while parent is not None and parent in by_id:
+            path.append(by_id[parent].heading)
+            parent = by_id[parent].parent
+        return list(reversed(path))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    doc: str
+    title: str
+    section: str
+    heading: str
+    path: list[str]
+    score: float
+    snippet: str  # HTML-escaped text; matched words are wrapped in <b>...</b>
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    definition: str
+    aliases: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    nci_id: str | None = None
+    category: str = "other"
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[SearchHit]
+    did_you_mean: str | None = None
+    definition: GlossaryEntry | None = None
+    message: str | None = None  # for a person: why there is nothing, or what was changed
+    total: int = 0  # estimated number of matching sections
