@@ -1,0 +1,343 @@
+"""`oncoref`: the same core as the window, from a terminal or a script.
+
+Exit codes: 0 done; 1 `check` found errors (or `define` found none of the
+terms); 2 the command line was wrong; 3 the document asked for does not exist;
+4 the index could not be built or opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from index import __version__
+from index.core import Core, open_core
+from index.library import load_document, load_library
+from index.meta import review_overdue
+from index.model import GlossaryEntry, Problem, SearchResult, Severity
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_INDEX = 0, 1, 2, 3, 4
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", action="append", type=Path, default=[], metavar="DIR",
+                        help="also read documents from DIR (may be given more than once)")
+    common.add_argument("--no-bundled", action="store_true",
+                        help="leave out the documents that come with OncoRef")
+    common.add_argument("--index-dir", type=Path, metavar="DIR",
+                        help="keep the search index in DIR instead of the cache folder")
+    parser = argparse.ArgumentParser(
+        prog="oncoref", parents=[common],
+        description="Offline cancer information: browse, search, define, check.",
+    )
+    parser.add_argument("--version", action="version", version=f"oncoref {__version__}")
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="open the window and quit as soon as it is usable")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", parents=[common], help="the documents in the library")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("outline", parents=[common], help="the section tree of one document")
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", parents=[common], help="search the library")
+    p.add_argument("query", nargs="?", metavar="QUERY")
+    p.add_argument("--batch", type=Path, metavar="FILE", help="one query a line; - for standard input")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--type", action="append", default=[], metavar="T", dest="types",
+                   help="only this cancer type (may be given more than once)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("define", parents=[common], help="look words up in the glossary")
+    p.add_argument("terms", nargs="+", metavar="TERM")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check", parents=[common], help="validate documents; exit 1 on any error")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("index", parents=[common], help="build or update the search index")
+    p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # `oncoref list | head`
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _open_window(args)
+    if args.command == "check" and args.paths:
+        return _check_paths(args.paths, args.json)
+    core = open_core(args.library, bundled=not args.no_bundled, index_dir=args.index_dir)
+    try:
+        handler = {
+            "list": _list, "outline": _outline, "search": _search, "define": _define,
+            "check": _check, "index": _index,
+        }[args.command]
+        return handler(core, args)
+    finally:
+        core.close()
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    try:
+        from desktop.app import run  # type: ignore[import-not-found]
+    except ImportError:
+        print("The OncoRef window is not part of this build yet; the commands below work.\n",
+              file=sys.stderr)
+        _parser().print_help(sys.stderr)
+        return EXIT_USAGE
+    return int(run(args))
+
+
+# -- commands -------------------------------------------------------------------
+
+
+def _list(core: Core, args: argparse.Namespace) -> int:
+    rows = [
+        {
+            "doc": d.id,
+            "title": d.title,
+            "types": [core.taxonomy.canonical(t) for t in d.meta.cancer_types],
+            "source": d.meta.source,
+            "sections": len(d.sections),
+        }
+        for d in core.library.documents
+    ]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            types = ", ".join(row["types"]) or "no cancer type"
+            print(f"{row['doc']}\n    {row['title']}\n    {types} · {row['source'] or 'unknown source'}"
+                  f" · {row['sections']} sections")
+        _warn_problems(core)
+    return EXIT_OK
+
+
+def _outline(core: Core, args: argparse.Namespace) -> int:
+    document = core.library.find(args.doc)
+    if document is None:
+        print(f"oncoref: no document '{args.doc}'. `oncoref list` shows them all.", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if args.json:
+        _print_json({
+            "doc": document.id,
+            "title": document.title,
+            "sections": [
+                {"id": s.id, "heading": s.heading, "level": s.level, "parent": s.parent}
+                for s in document.sections
+            ],
+        })
+        return EXIT_OK
+    meta = document.meta
+    print(document.title)
+    facts = [meta.source, meta.audience and f"for {meta.audience}s"]
+    if meta.last_reviewed:
+        overdue = " (review overdue)" if review_overdue(meta) else ""
+        facts.append(f"last reviewed {meta.last_reviewed.isoformat()}{overdue}")
+    print("  " + " · ".join(f for f in facts if f))
+    for section in document.sections:
+        marker = "💬 " if section.kind == "comments" else ""
+        print(f"{'  ' * section.level}{marker}{section.heading}  [{section.id}]")
+    return EXIT_OK
+
+
+def _search(core: Core, args: argparse.Namespace) -> int:
+    if (args.query is None) == (args.batch is None):
+        print("oncoref search: give a QUERY or --batch FILE (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.batch is not None and not args.json:
+        print("oncoref search: --batch answers in JSON lines; add --json", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        searcher = core.searcher(progress=_progress)
+    except Exception as exc:  # noqa: BLE001 - say what happened, not a traceback
+        print(f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
+              file=sys.stderr)
+        return EXIT_INDEX
+    if args.batch is not None:
+        stream = sys.stdin if str(args.batch) == "-" else None
+        try:
+            handle = stream or args.batch.open(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            print(f"oncoref: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        with handle:
+            for line in handle:
+                query = line.rstrip("\n")
+                result = searcher.search(query, limit=args.limit, types=args.types, prefix=False)
+                print(json.dumps(_result_json(result), ensure_ascii=False), flush=True)
+        return EXIT_OK
+    result = searcher.search(args.query, limit=args.limit, types=args.types, prefix=False)
+    if args.json:
+        _print_json(_result_json(result))
+    else:
+        _print_result(result, sys.stdout)
+    return EXIT_OK
+
+
+def _define(core: Core, args: argparse.Namespace) -> int:
+    rows = []
+    for term in args.terms:
+        entry = core.glossary.lookup(term)
+        rows.append({"query": term, "found": entry is not None, **_entry_json(entry)})
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            if not row["found"]:
+                print(f"{row['query']}: not in the glossary.")
+                continue
+            print(f"{row['term']}")
+            print(f"    {row['definition']}")
+            if row["aliases"]:
+                print(f"    Also called: {', '.join(row['aliases'])}")
+            if row["related"]:
+                print(f"    See also: {', '.join(row['related'])}")
+    return EXIT_OK if any(r["found"] for r in rows) else EXIT_PROBLEMS
+
+
+def _check(core: Core, args: argparse.Namespace) -> int:
+    return _report_problems(core.problems, len(core.library.documents), args.json)
+
+
+def _check_paths(paths: list[Path], as_json: bool) -> int:
+    """Check files or folders given on the command line, outside any library."""
+    problems: list[Problem] = []
+    count = 0
+    for path in paths:
+        if path.is_dir():
+            library = load_library([path])
+            problems.extend(library.problems)
+            count += len(library.documents)
+        elif path.is_file():
+            document, found = load_document(path, path.stem)
+            problems.extend(found)
+            count += document is not None
+        else:
+            problems.append(Problem(path, "no such file or folder", "nothing checked"))
+    return _report_problems(problems, count, as_json)
+
+
+def _report_problems(problems: list[Problem], documents: int, as_json: bool) -> int:
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if as_json:
+        _print_json({
+            "documents": documents,
+            "problems": [
+                {"path": str(p.path), "line": p.line, "field": p.field, "severity": p.severity.value,
+                 "message": p.message, "action": p.action}
+                for p in problems
+            ],
+        })
+    else:
+        for problem in problems:
+            print(problem)
+        warnings = len(problems) - len(errors)
+        print(f"{documents} documents read; {len(errors)} errors, {warnings} warnings.")
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _index(core: Core, args: argparse.Namespace) -> int:
+    try:
+        core.searcher(progress=_progress, rebuild=args.rebuild)
+    except Exception as exc:  # noqa: BLE001
+        print(f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
+              file=sys.stderr)
+        return EXIT_INDEX
+    report = core.index_report
+    assert report is not None
+    changes = len(report.added) + len(report.changed) + len(report.removed)
+    detail = {
+        "built": f"built from scratch: {report.sections} sections ({report.reason})",
+        "updated": f"updated {changes} documents; {report.sections} sections",
+        "opened": f"up to date: {report.sections} sections",
+    }[report.action]
+    print(f"Index {detail}, in {report.seconds:.2f} s.\n  {core.index_dir}")
+    _warn_problems(core)
+    return EXIT_OK
+
+
+# -- output ---------------------------------------------------------------------
+
+
+def _entry_json(entry: GlossaryEntry | None) -> dict[str, Any]:
+    return {
+        "term": entry.term if entry else None,
+        "definition": entry.definition if entry else None,
+        "aliases": list(entry.aliases) if entry else [],
+        "related": list(entry.related) if entry else [],
+        "nci_id": entry.nci_id if entry else None,
+    }
+
+
+def _result_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "did_you_mean": result.did_you_mean,
+        "definition": _entry_json(result.definition) if result.definition else None,
+        "hits": [
+            {"doc": h.doc, "title": h.title, "section": h.section, "heading": h.heading,
+             "path": h.path, "score": h.score, "snippet": h.snippet}
+            for h in result.hits
+        ],
+    }
+
+
+def _print_result(result: SearchResult, out: TextIO) -> None:
+    bold = out.isatty()
+    if result.definition:
+        print(f"{result.definition.term}: {result.definition.definition}\n", file=out)
+    if result.message:
+        print(result.message + "\n", file=out)
+    elif result.did_you_mean:
+        print(f"Did you mean: {result.did_you_mean}\n", file=out)
+    last_doc = None
+    for hit in result.hits:
+        if hit.doc != last_doc:
+            print(f"{hit.title}  [{hit.doc}]", file=out)
+            last_doc = hit.doc
+        print(f"  § {' › '.join(hit.path)}  [#{hit.section}]", file=out)
+        print(f"    {_terminal_snippet(hit.snippet, bold)}", file=out)
+
+
+def _terminal_snippet(snippet: str, bold: bool) -> str:
+    on, off = ("\033[1m", "\033[0m") if bold else ("*", "*")
+    marked = re.sub(r"<b>(.*?)</b>", lambda m: on + m.group(1) + off, snippet)
+    return html.unescape(marked)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _warn_problems(core: Core) -> None:
+    if core.problems:
+        print(f"\n{len(core.problems)} problems with documents; `oncoref check` lists them.",
+              file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

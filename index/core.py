@@ -1,0 +1,83 @@
+"""Everything the command line and the window need, opened in one call."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.glossary import Glossary, load_glossary
+from index.library import Library, load_library
+from index.model import Problem
+from index.paths import bundled_library_dir, cache_dir
+from index.search import Searcher
+from index.store import IndexReport, IndexStore, Progress
+from index.synonyms import Synonyms, load_synonyms
+from index.taxonomy import Taxonomy, load_taxonomy
+
+
+@dataclass
+class Core:
+    library: Library
+    glossary: Glossary
+    synonyms: Synonyms
+    taxonomy: Taxonomy
+    index_dir: Path
+    resource_problems: list[Problem] = field(default_factory=list)
+    _searcher: Searcher | None = None
+    index_report: IndexReport | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.resource_problems + self.library.problems
+
+    def searcher(self, progress: Progress | None = None, rebuild: bool = False) -> Searcher:
+        """The index, brought up to date with the library on first use."""
+        if self._searcher is None or rebuild:
+            store = IndexStore(self.index_dir, self.taxonomy)
+            if rebuild:
+                ix, report = store.rebuild(self.library, progress, "asked to")
+            else:
+                ix, report = store.ensure(self.library, progress)
+            self.index_report = report
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = Searcher(ix, self.synonyms, self.glossary, self.taxonomy)
+        return self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+
+def library_roots(extra: Sequence[Path] = (), bundled: bool = True) -> list[Path]:
+    roots = [bundled_library_dir()] if bundled else []
+    return roots + [Path(p).expanduser() for p in extra]
+
+
+def default_index_dir(roots: Sequence[Path]) -> Path:
+    """One index per set of library folders, in the user's cache folder."""
+    key = "\n".join(str(Path(r).resolve()) for r in roots)
+    return cache_dir() / "indexes" / hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def open_core(
+    libraries: Sequence[Path] = (),
+    bundled: bool = True,
+    index_dir: Path | None = None,
+) -> Core:
+    roots = library_roots(libraries, bundled)
+    library = load_library(roots, bundled=bundled_library_dir() if bundled else None)
+    glossary, glossary_problems = load_glossary()
+    synonyms, synonym_problems = load_synonyms()
+    taxonomy, taxonomy_problems = load_taxonomy()
+    return Core(
+        library=library,
+        glossary=glossary,
+        synonyms=synonyms,
+        taxonomy=taxonomy,
+        index_dir=Path(index_dir) if index_dir else default_index_dir(roots),
+        resource_problems=glossary_problems + synonym_problems + taxonomy_problems,
+    )

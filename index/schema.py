@@ -1,0 +1,47 @@
+"""The one place that defines what goes into the Whoosh index.
+
+One index entry per section. Bump SCHEMA_VERSION whenever a field or an
+analyzer changes: an index built with another version is rebuilt.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+SCHEMA_VERSION = 2
+
+
+def make_schema() -> Schema:
+    stemmed = StemmingAnalyzer()  # lower case, stop words out, Porter stems ("tumors" -> "tumor")
+    return Schema(
+        # "doc#section": the unique key of an entry.
+        key=ID(unique=True, stored=True),
+        # Document id: deleting one document's entries on change, and grouping results.
+        doc=ID(stored=True),
+        # Section anchor, to open the section from a result.
+        section=ID(stored=True),
+        # Position in the document, so equal scores keep reading order.
+        order=NUMERIC(stored=True),
+        # Document title: a match here says most about relevance.
+        title=TEXT(analyzer=stemmed, stored=True, field_boost=3.0),
+        # The section's own heading: next best.
+        heading=TEXT(analyzer=stemmed, stored=True, field_boost=2.5),
+        # Headings of the enclosing sections: a section about "side effects" under "Imatinib".
+        context=TEXT(analyzer=stemmed, field_boost=1.5),
+        # Headings from the top down, as JSON, for showing where a hit is.
+        path=STORED(),
+        # The section's text; stored because snippets are cut from it.
+        body=TEXT(analyzer=stemmed, stored=True),
+        # The same words unstemmed: the vocabulary "did you mean" suggests from
+        # (a stemmed field would suggest stems, and spelling=True there breaks fuzzy terms).
+        words=TEXT(analyzer=StandardAnalyzer(minsize=3)),
+        # Canonical cancer types of the document, for filtering.
+        types=KEYWORD(stored=True, commas=True, lowercase=True),
+        # "article" or "comments": readers' comments rank below the article itself.
+        kind=ID(stored=True),
+        # Filters: who wrote it, for whom, in which language.
+        source=ID(stored=True),
+        audience=ID(stored=True),
+        language=ID(stored=True),
+    )

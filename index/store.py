@@ -1,0 +1,208 @@
+"""Creating, opening, updating and rebuilding the index, as named steps.
+
+* A full build goes into a temporary folder that is renamed into place, so a
+  crash never leaves a half-written index where a good one was.
+* A manifest beside the index records each document's fingerprint; a changed,
+  added or removed document updates only its own entries.
+* A missing, stale, half-updated or corrupt index is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from index.library import Library
+from index.model import Document
+from index.schema import SCHEMA_VERSION, make_schema
+from index.taxonomy import Taxonomy
+
+MANIFEST = "oncoref-manifest.json"
+
+
+@dataclass
+class IndexReport:
+    """What opening the index took: for progress messages and benchmarks."""
+
+    action: str = "opened"  # "opened", "updated" or "built"
+    reason: str = ""
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    sections: int = 0
+
+
+Progress = Callable[[str], None]
+
+
+def entries_for(document: Document, taxonomy: Taxonomy) -> list[dict[str, object]]:
+    types = [taxonomy.canonical(t) for t in document.meta.cancer_types]
+    entries = []
+    for order, section in enumerate(document.sections):
+        path = document.heading_path(section)
+        entries.append(
+            {
+                "key": f"{document.id}#{section.id}",
+                "doc": document.id,
+                "section": section.id,
+                "order": order,
+                "title": document.title,
+                "heading": section.heading,
+                "context": " ".join(path[:-1]),
+                "path": json.dumps(path, ensure_ascii=False),
+                "body": section.text,
+                "words": " ".join([document.title, section.heading, section.text]),
+                "types": ",".join(types),
+                "kind": section.kind,
+                "source": document.meta.source,
+                "audience": document.meta.audience,
+                "language": document.meta.language,
+            }
+        )
+    return entries
+
+
+class IndexStore:
+    def __init__(self, directory: Path, taxonomy: Taxonomy) -> None:
+        self.directory = Path(directory)
+        self.taxonomy = taxonomy
+
+    # -- named steps ----------------------------------------------------------
+
+    def ensure(self, library: Library, progress: Progress | None = None) -> tuple[FileIndex, IndexReport]:
+        """An index that matches the library: opened, updated or rebuilt as needed."""
+        started = time.perf_counter()
+        expected = sum(len(d.sections) for d in library.documents)
+        manifest, reason = self._read_manifest()
+        ix = None
+        if manifest is not None:
+            try:
+                ix = whoosh_index.open_dir(str(self.directory))
+                if ix.doc_count() != manifest.get("sections"):
+                    reason, ix = "index does not match its manifest", None
+            except Exception as exc:  # noqa: BLE001 - any damage means: rebuild
+                reason, ix = f"index cannot be opened ({type(exc).__name__})", None
+        if ix is None or manifest is None:
+            ix, report = self.rebuild(library, progress, reason or "no index yet")
+        else:
+            report = self._update(ix, manifest["docs"], library, progress)
+            if report.sections != expected:
+                ix, report = self.rebuild(library, progress, "index and library disagree")
+        report.seconds = time.perf_counter() - started
+        return ix, report
+
+    def rebuild(
+        self, library: Library, progress: Progress | None = None, reason: str = "asked to"
+    ) -> tuple[FileIndex, IndexReport]:
+        """Build from scratch in a temporary folder, then rename it into place."""
+        started = time.perf_counter()
+        if progress:
+            progress(f"Building the search index ({reason})…")
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_leftovers()
+        tmp = Path(tempfile.mkdtemp(prefix=self.directory.name + ".tmp-", dir=self.directory.parent))
+        try:
+            ix = whoosh_index.create_in(str(tmp), make_schema())
+            writer = ix.writer(limitmb=256)
+            count = 0
+            for document in library.documents:
+                for entry in entries_for(document, self.taxonomy):
+                    writer.add_document(**entry)
+                    count += 1
+            writer.commit(optimize=True)
+            ix.close()
+            _write_json(tmp / MANIFEST, self._manifest(library, count, "ready"))
+            old = None
+            if self.directory.exists():
+                old = self.directory.with_name(self.directory.name + f".old-{os.getpid()}")
+                os.replace(self.directory, old)
+            os.replace(tmp, self.directory)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        report = IndexReport(action="built", reason=reason, added=[d.id for d in library.documents],
+                             sections=count, seconds=time.perf_counter() - started)
+        return whoosh_index.open_dir(str(self.directory)), report
+
+    def _update(
+        self, ix: FileIndex, indexed: dict[str, str], library: Library, progress: Progress | None
+    ) -> IndexReport:
+        wanted = {d.id: d for d in library.documents}
+        added = [i for i in wanted if i not in indexed]
+        changed = [i for i in wanted if i in indexed and indexed[i] != wanted[i].fingerprint]
+        removed = [i for i in indexed if i not in wanted]
+        report = IndexReport(added=added, changed=changed, removed=removed)
+        if not (added or changed or removed):
+            report.sections = ix.doc_count()
+            return report
+        if progress:
+            progress(f"Updating the search index ({len(added) + len(changed) + len(removed)} "
+                     "documents changed)…")
+        _write_json(self.directory / MANIFEST, {**self._manifest(library, 0, "updating")})
+        writer = ix.writer(limitmb=128)
+        try:
+            for doc_id in changed + removed:
+                writer.delete_by_term("doc", doc_id)
+            for doc_id in added + changed:
+                for entry in entries_for(wanted[doc_id], self.taxonomy):
+                    writer.add_document(**entry)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        report.action = "updated"
+        report.sections = ix.refresh().doc_count()
+        _write_json(self.directory / MANIFEST, self._manifest(library, report.sections, "ready"))
+        return report
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _manifest(self, library: Library, sections: int, state: str) -> dict[str, object]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "state": state,
+            "sections": sections,
+            "docs": {d.id: d.fingerprint for d in library.documents},
+        }
+
+    def _read_manifest(self) -> tuple[dict | None, str]:
+        path = self.directory / MANIFEST
+        if not self.directory.exists():
+            return None, "no index yet"
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None, "index has no manifest"
+        except (OSError, ValueError):
+            return None, "index manifest is damaged"
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("docs"), dict):
+            return None, "index manifest is damaged"
+        if manifest.get("schema") != SCHEMA_VERSION:
+            return None, "index was built by another version"
+        if manifest.get("state") != "ready":
+            return None, "an earlier update did not finish"
+        return manifest, ""
+
+    def _remove_leftovers(self) -> None:
+        for stale in self.directory.parent.glob(self.directory.name + ".tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in self.directory.parent.glob(self.directory.name + ".old-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_json(path: Path, data: object) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
