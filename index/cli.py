@@ -25,16 +25,27 @@ from index.model import GlossaryEntry, Problem, SearchResult, Severity
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_INDEX = 0, 1, 2, 3, 4
 
 
-def _parser() -> argparse.ArgumentParser:
+def _global_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options allowed before or after the command. After it, they must not reset
+    what was given before it, hence SUPPRESS as their default there."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--library", action="append", type=Path, default=[], metavar="DIR",
-                        help="also read documents from DIR (may be given more than once)")
-    common.add_argument("--no-bundled", action="store_true",
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    common.add_argument("--library", action="append", type=Path, default=default([]),
+                        metavar="DIR", help="also read documents from DIR (repeatable)")
+    common.add_argument("--no-bundled", action="store_true", default=default(False),
                         help="leave out the documents that come with OncoRef")
-    common.add_argument("--index-dir", type=Path, metavar="DIR",
+    common.add_argument("--index-dir", type=Path, metavar="DIR", default=default(None),
                         help="keep the search index in DIR instead of the cache folder")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _global_options(suppress=True)
     parser = argparse.ArgumentParser(
-        prog="oncoref", parents=[common],
+        prog="oncoref", parents=[_global_options(suppress=False)],
         description="Offline cancer information: browse, search, define, check.",
     )
     parser.add_argument("--version", action="version", version=f"oncoref {__version__}")

@@ -216,11 +216,13 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         yaml_text, body, body_line = split_front_matter(text)
         report = MetaReport(path, line_offset=1)
         values, lines = parse_yaml_mapping(yaml_text, report) if yaml_text is not None else ({}, {})
+        unreadable_yaml = bool(report.problems)
         title_hint = values.get("title") if isinstance(values.get("title"), str) else None
         first_heading = _first_markdown_heading(body)
         meta = build_metadata(values, lines, report,
                               fallback_title=title_hint or first_heading or fallback_title)
-        if yaml_text is None:
+        if yaml_text is None or unreadable_yaml:
+            # No title is no news when there was no front matter (or it was unreadable).
             report.problems = [p for p in report.problems if p.field != "title"]
             if not first_heading:
                 report.add("no front matter and no heading to take a title from",

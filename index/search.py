@@ -57,6 +57,11 @@ class _Unit:
         return self.alternatives[0]
 
 
+def _matches(terms: set[str], prefix: str | None, matched: set) -> bool:  # type: ignore[type-arg]
+    words = {m.decode("utf-8") if isinstance(m, bytes) else m for m in matched}
+    return bool(terms & words) or (prefix is not None and any(w.startswith(prefix) for w in words))
+
+
 class _SnippetFormatter(highlight.Formatter):
     """Matched words in <b>, everything else HTML-escaped."""
 
@@ -201,8 +206,9 @@ class Searcher:
         unwanted = [q for u in units if u.exclude and (q := self._unit_query(u)) is not None]
         if not wanted:
             return None
-        # Sections that match more of the words rank higher (coordination).
-        main: Q.Query = wanted[0] if len(wanted) == 1 else Q.Or(wanted, scale=0.9)
+        # Coordination (more of the words ranks higher) is applied to the hits in _run:
+        # Whoosh's own Or(scale=...) gives a score of 0 when some word matches nothing.
+        main: Q.Query = wanted[0] if len(wanted) == 1 else Q.Or(wanted)
         if unwanted:
             main = Q.AndNot(main, Q.Or(unwanted))
         return main
@@ -219,16 +225,26 @@ class Searcher:
         results = self._searcher.search(query, limit=limit * 3, filter=filter_query, terms=True)
         results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=70)
         results.formatter = _SnippetFormatter()
+        unit_terms = [self._unit_terms(u) for u in units if not u.exclude]
         best: dict[str, float] = {}
         rows = []
         for hit in results:
             score = hit.score * (COMMENTS_WEIGHT if hit.get("kind") == "comments" else 1.0)
+            if len(unit_terms) > 1:
+                matched = {term for _, term in hit.matched_terms()}
+                found = sum(1 for terms, prefix in unit_terms if _matches(terms, prefix, matched))
+                score *= 0.5 + 0.5 * found / len(unit_terms)
             best[hit["doc"]] = max(best.get(hit["doc"], 0.0), score)
             rows.append((score, hit))
         # Grouped by document: documents in order of their best section, sections by score.
         rows.sort(key=lambda r: (-best[r[1]["doc"]], r[1]["doc"], -r[0], r[1]["order"]))
         hits = [self._hit(h, score) for score, h in rows[:limit]]
         return hits, results.estimated_length()
+
+    def _unit_terms(self, unit: _Unit) -> tuple[set[str], str | None]:
+        """The index terms a unit can match, and its prefix while typing."""
+        terms = {t.text for alt in unit.alternatives for t in self._analyzer(alt)}
+        return terms, (re.sub(r"[^\w]", "", unit.text) if unit.prefix else None)
 
     def _hit(self, hit, score: float) -> SearchHit:  # type: ignore[no-untyped-def]
         snippet = hit.highlights("body", top=2) or ""

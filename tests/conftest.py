@@ -1,0 +1,42 @@
+"""Shared fixtures. Qt runs offscreen and user folders live under tmp_path."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from index.core import Core, open_core  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+MEDQUAD = SHARED / "corpus" / "medquad-cancergov"
+
+
+@pytest.fixture(autouse=True)
+def _user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a test does touches the real user's cache."""
+    monkeypatch.setenv("ONCOREF_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="session")
+def bundled_core(tmp_path_factory: pytest.TempPathFactory) -> Core:
+    """The bundled library with its index built once for the whole session."""
+    core = open_core(index_dir=tmp_path_factory.mktemp("bundled-index"))
+    core.searcher()
+    yield core
+    core.close()
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,102 @@
+"""The index is built once, reused, updated per document, and rebuilt when damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.library import load_library
+from index.search import Searcher
+from index.store import MANIFEST, IndexStore
+from index.glossary import load_glossary
+from index.synonyms import load_synonyms
+from index.taxonomy import load_taxonomy
+from tests.conftest import write
+
+
+def doc(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\ncancerTypes: [stomach]\n---\n# {title}\n\n## Part one\n\n{body}\n"
+
+
+def setup(tmp_path: Path) -> tuple[Path, IndexStore]:
+    lib = tmp_path / "lib"
+    write(lib / "alpha.md", doc("Alpha", "Pancreas enzymes help digestion."))
+    write(lib / "beta.md", doc("Beta", "Radiotherapy planning uses a simulation scan."))
+    taxonomy, _ = load_taxonomy()
+    return lib, IndexStore(tmp_path / "index", taxonomy)
+
+
+def found(store_ix, word: str) -> list[str]:  # type: ignore[no-untyped-def]
+    searcher = Searcher(store_ix, load_synonyms()[0], load_glossary()[0], load_taxonomy()[0])
+    try:
+        return sorted({h.doc for h in searcher.search(word, prefix=False).hits})
+    finally:
+        searcher.close()
+
+
+def test_first_open_builds_and_the_next_reuses_it(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    ix, report = store.ensure(load_library([lib]))
+    assert report.action == "built" and report.sections == 2  # one "Part one" per document
+    ix.close()
+    ix, report = store.ensure(load_library([lib]))
+    assert report.action == "opened"
+    assert found(ix, "enzymes") == ["alpha"]
+
+
+def test_changed_added_and_removed_documents_update_only_their_entries(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    store.ensure(load_library([lib]))[0].close()
+    write(lib / "alpha.md", doc("Alpha", "Pancreas enzymes and insulin."))
+    write(lib / "gamma.md", doc("Gamma", "Endoscopy looks inside the gut."))
+    (lib / "beta.md").unlink()
+    ix, report = store.ensure(load_library([lib]))
+    assert report.action == "updated"
+    assert (report.changed, report.added, report.removed) == (["alpha"], ["gamma"], ["beta"])
+    assert found(ix, "insulin") == ["alpha"]
+    assert found(ix, "endoscopy") == ["gamma"]
+    assert found(ix, "simulation") == []
+
+
+def test_incremental_updates_give_the_same_answers_as_a_full_rebuild(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    store.ensure(load_library([lib]))[0].close()
+    write(lib / "beta.md", doc("Beta", "Radiotherapy and enzymes."))
+    incremental, _ = store.ensure(load_library([lib]))
+    rebuilt_store = IndexStore(tmp_path / "fresh", store.taxonomy)
+    rebuilt, _ = rebuilt_store.ensure(load_library([lib]))
+    for word in ("enzymes", "radiotherapy", "pancreas", "simulation"):
+        assert found(incremental, word) == found(rebuilt, word)
+
+
+# Whoosh leaves the damaged file it failed to read open until garbage collection.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_corrupt_index_is_detected_and_rebuilt(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    store.ensure(load_library([lib]))[0].close()
+    for segment in (tmp_path / "index").glob("*.seg"):
+        segment.write_bytes(b"garbage")
+    for toc in (tmp_path / "index").glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    ix, report = store.ensure(load_library([lib]))
+    assert report.action == "built" and "cannot be opened" in report.reason
+    assert found(ix, "enzymes") == ["alpha"]
+
+
+def test_a_half_finished_update_is_rebuilt(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    store.ensure(load_library([lib]))[0].close()
+    manifest = tmp_path / "index" / MANIFEST
+    manifest.write_text(manifest.read_text().replace('"ready"', '"updating"'))
+    _, report = store.ensure(load_library([lib]))
+    assert report.action == "built" and "did not finish" in report.reason
+
+
+def test_a_rebuild_leaves_no_temporary_folders_behind(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    (tmp_path / "index.tmp-crashed").mkdir()
+    store.rebuild(load_library([lib]))[0].close()
+    store.rebuild(load_library([lib]))[0].close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "lib"]
