@@ -33,24 +33,43 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
-    common.add_argument("--library", action="append", type=Path, default=default([]),
-                        metavar="DIR", help="also read documents from DIR (repeatable)")
-    common.add_argument("--no-bundled", action="store_true", default=default(False),
-                        help="leave out the documents that come with OncoRef")
-    common.add_argument("--index-dir", type=Path, metavar="DIR", default=default(None),
-                        help="keep the search index in DIR instead of the cache folder")
+    common.add_argument(
+        "--library",
+        action="append",
+        type=Path,
+        default=default([]),
+        metavar="DIR",
+        help="also read documents from DIR (repeatable)",
+    )
+    common.add_argument(
+        "--no-bundled",
+        action="store_true",
+        default=default(False),
+        help="leave out the documents that come with OncoRef",
+    )
+    common.add_argument(
+        "--index-dir",
+        type=Path,
+        metavar="DIR",
+        default=default(None),
+        help="keep the search index in DIR instead of the cache folder",
+    )
     return common
 
 
 def _parser() -> argparse.ArgumentParser:
     common = _global_options(suppress=True)
     parser = argparse.ArgumentParser(
-        prog="oncoref", parents=[_global_options(suppress=False)],
+        prog="oncoref",
+        parents=[_global_options(suppress=False)],
         description="Offline cancer information: browse, search, define, check.",
     )
     parser.add_argument("--version", action="version", version=f"oncoref {__version__}")
-    parser.add_argument("--exit-when-ready", action="store_true",
-                        help="open the window and quit as soon as it is usable")
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="open the window and quit as soon as it is usable",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("list", parents=[common], help="the documents in the library")
@@ -62,10 +81,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", parents=[common], help="search the library")
     p.add_argument("query", nargs="?", metavar="QUERY")
-    p.add_argument("--batch", type=Path, metavar="FILE", help="one query a line; - for standard input")
+    p.add_argument(
+        "--batch", type=Path, metavar="FILE", help="one query a line; - for standard input"
+    )
     p.add_argument("--limit", type=int, default=10, metavar="N")
-    p.add_argument("--type", action="append", default=[], metavar="T", dest="types",
-                   help="only this cancer type (may be given more than once)")
+    p.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="T",
+        dest="types",
+        help="only this cancer type (may be given more than once)",
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("define", parents=[common], help="look words up in the glossary")
@@ -99,8 +126,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     core = open_core(args.library, bundled=not args.no_bundled, index_dir=args.index_dir)
     try:
         handler = {
-            "list": _list, "outline": _outline, "search": _search, "define": _define,
-            "check": _check, "index": _index,
+            "list": _list,
+            "outline": _outline,
+            "search": _search,
+            "define": _define,
+            "check": _check,
+            "index": _index,
         }[args.command]
         return handler(core, args)
     finally:
@@ -111,8 +142,10 @@ def _open_window(args: argparse.Namespace) -> int:
     try:
         from desktop.app import run  # type: ignore[import-not-found]
     except ImportError:
-        print("The OncoRef window is not part of this build yet; the commands below work.\n",
-              file=sys.stderr)
+        print(
+            "The OncoRef window is not part of this build yet; the commands below work.\n",
+            file=sys.stderr,
+        )
         _parser().print_help(sys.stderr)
         return EXIT_USAGE
     return int(run(args))
@@ -137,8 +170,11 @@ def _list(core: Core, args: argparse.Namespace) -> int:
     else:
         for row in rows:
             types = ", ".join(row["types"]) or "no cancer type"
-            print(f"{row['doc']}\n    {row['title']}\n    {types} · {row['source'] or 'unknown source'}"
-                  f" · {row['sections']} sections")
+            print(
+                f"{row['doc']}\n    {row['title']}\n"
+                f"    {types} · {row['source'] or 'unknown source'}"
+                f" · {row['sections']} sections"
+            )
         _warn_problems(core)
     return EXIT_OK
 
@@ -149,14 +185,16 @@ def _outline(core: Core, args: argparse.Namespace) -> int:
         print(f"oncoref: no document '{args.doc}'. `oncoref list` shows them all.", file=sys.stderr)
         return EXIT_NOT_FOUND
     if args.json:
-        _print_json({
-            "doc": document.id,
-            "title": document.title,
-            "sections": [
-                {"id": s.id, "heading": s.heading, "level": s.level, "parent": s.parent}
-                for s in document.sections
-            ],
-        })
+        _print_json(
+            {
+                "doc": document.id,
+                "title": document.title,
+                "sections": [
+                    {"id": s.id, "heading": s.heading, "level": s.level, "parent": s.parent}
+                    for s in document.sections
+                ],
+            }
+        )
         return EXIT_OK
     meta = document.meta
     print(document.title)
@@ -180,9 +218,11 @@ def _search(core: Core, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         searcher = core.searcher(progress=_progress)
-    except Exception as exc:  # noqa: BLE001 - say what happened, not a traceback
-        print(f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
-              file=sys.stderr)
+    except Exception as exc:
+        print(
+            f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_INDEX
     if args.batch is not None:
         stream = sys.stdin if str(args.batch) == "-" else None
@@ -251,14 +291,22 @@ def _check_paths(paths: list[Path], as_json: bool) -> int:
 def _report_problems(problems: list[Problem], documents: int, as_json: bool) -> int:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if as_json:
-        _print_json({
-            "documents": documents,
-            "problems": [
-                {"path": str(p.path), "line": p.line, "field": p.field, "severity": p.severity.value,
-                 "message": p.message, "action": p.action}
-                for p in problems
-            ],
-        })
+        _print_json(
+            {
+                "documents": documents,
+                "problems": [
+                    {
+                        "path": str(p.path),
+                        "line": p.line,
+                        "field": p.field,
+                        "severity": p.severity.value,
+                        "message": p.message,
+                        "action": p.action,
+                    }
+                    for p in problems
+                ],
+            }
+        )
     else:
         for problem in problems:
             print(problem)
@@ -270,9 +318,11 @@ def _report_problems(problems: list[Problem], documents: int, as_json: bool) -> 
 def _index(core: Core, args: argparse.Namespace) -> int:
     try:
         core.searcher(progress=_progress, rebuild=args.rebuild)
-    except Exception as exc:  # noqa: BLE001
-        print(f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
-              file=sys.stderr)
+    except Exception as exc:
+        print(
+            f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_INDEX
     report = core.index_report
     assert report is not None
@@ -306,8 +356,15 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
         "did_you_mean": result.did_you_mean,
         "definition": _entry_json(result.definition) if result.definition else None,
         "hits": [
-            {"doc": h.doc, "title": h.title, "section": h.section, "heading": h.heading,
-             "path": h.path, "score": h.score, "snippet": h.snippet}
+            {
+                "doc": h.doc,
+                "title": h.title,
+                "section": h.section,
+                "heading": h.heading,
+                "path": h.path,
+                "score": h.score,
+                "snippet": h.snippet,
+            }
             for h in result.hits
         ],
     }
@@ -346,8 +403,10 @@ def _progress(message: str) -> None:
 
 def _warn_problems(core: Core) -> None:
     if core.problems:
-        print(f"\n{len(core.problems)} problems with documents; `oncoref check` lists them.",
-              file=sys.stderr)
+        print(
+            f"\n{len(core.problems)} problems with documents; `oncoref check` lists them.",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

@@ -44,7 +44,8 @@ class Library:
         if exact:
             return exact
         matches = [
-            d for d in self.documents
+            d
+            for d in self.documents
             if d.id.rsplit("/", 1)[-1] == wanted or d.id.startswith(wanted)
         ]
         return matches[0] if len(matches) == 1 else None
@@ -106,8 +107,12 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
         key = (info.st_dev, info.st_ino)
         if key in visited:
             problems.append(
-                Problem(folder, "folder link leads back to a folder already read (a loop)",
-                        "skipped", severity=Severity.WARNING)
+                Problem(
+                    folder,
+                    "folder link leads back to a folder already read (a loop)",
+                    "skipped",
+                    severity=Severity.WARNING,
+                )
             )
             return
         visited.add(key)
@@ -130,15 +135,25 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
                 yield path
             elif entry.name.endswith(SIDECAR_SUFFIX):
                 stem = entry.name[: -len(SIDECAR_SUFFIX)]
-                if not any((folder / (stem + s)).exists() for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES):
+                if not any(
+                    (folder / (stem + s)).exists() for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES
+                ):
                     problems.append(
-                        Problem(path, "metadata file has no document beside it", "ignored",
-                                severity=Severity.WARNING)
+                        Problem(
+                            path,
+                            "metadata file has no document beside it",
+                            "ignored",
+                            severity=Severity.WARNING,
+                        )
                     )
             elif not entry.is_symlink() or entry.is_file():
                 problems.append(
-                    Problem(path, "not a document OncoRef can read (use .md or .txt)", "skipped",
-                            severity=Severity.WARNING)
+                    Problem(
+                        path,
+                        "not a document OncoRef can read (use .md or .txt)",
+                        "skipped",
+                        severity=Severity.WARNING,
+                    )
                 )
 
     yield from visit(root)
@@ -153,8 +168,11 @@ def _is_document_name(name: str) -> bool:
 
 def decode_text(data: bytes, path: Path) -> tuple[str | None, list[Problem]]:
     """Decode a file's bytes, saying how when it was not plain UTF-8."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), []
@@ -197,8 +215,13 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)
-            return None, [Problem(path, f"file is {size / 1048576:.1f} MB, over the {limit} MB "
-                                        "limit for one document", "skipped; split it into smaller files")]
+            return None, [
+                Problem(
+                    path,
+                    f"file is {size / 1048576:.1f} MB, over the {limit} MB limit for one document",
+                    "skipped; split it into smaller files",
+                )
+            ]
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(path, f"cannot read file: {exc.strerror or exc}", "skipped")]
@@ -207,26 +230,30 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
     if text is None:
         return None, problems
     if not text.strip():
-        return None, problems + [Problem(path, "file is empty", "skipped")]
+        return None, [*problems, Problem(path, "file is empty", "skipped")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     hasher = hashlib.sha1(LOADER_VERSION.encode() + b"\0" + data)
     fallback_title = path.stem.replace("_", " ").replace("-", " ").strip() or path.name
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        yaml_text, body, body_line = split_front_matter(text)
+        yaml_text, body, _ = split_front_matter(text)
         report = MetaReport(path, line_offset=1)
         values, lines = parse_yaml_mapping(yaml_text, report) if yaml_text is not None else ({}, {})
         unreadable_yaml = bool(report.problems)
         title_hint = values.get("title") if isinstance(values.get("title"), str) else None
         first_heading = _first_markdown_heading(body)
-        meta = build_metadata(values, lines, report,
-                              fallback_title=title_hint or first_heading or fallback_title)
+        meta = build_metadata(
+            values, lines, report, fallback_title=title_hint or first_heading or fallback_title
+        )
         if yaml_text is None or unreadable_yaml:
             # No title is no news when there was no front matter (or it was unreadable).
             report.problems = [p for p in report.problems if p.field != "title"]
             if not first_heading:
-                report.add("no front matter and no heading to take a title from",
-                           field="title", action=f"using '{fallback_title}'")
+                report.add(
+                    "no front matter and no heading to take a title from",
+                    field="title",
+                    action=f"using '{fallback_title}'",
+                )
         problems.extend(report.problems)
         sections = _guard(lambda: load_markdown_sections(body, meta.title), path, problems)
     else:
@@ -246,7 +273,7 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         title_hint = values.get("title") if isinstance(values.get("title"), str) else None
         title_hint = title_hint.strip() if title_hint else None
         loaded = _guard(lambda: load_text_sections(text, title_hint or None), path, problems)
-        found_title, sections, notes = loaded if loaded else (None, [], None)
+        found_title, sections, _ = loaded if loaded else (None, [], None)
         if "title" not in values and found_title:
             values["title"] = found_title  # plain text names itself on its first line
         meta = build_metadata(values, lines, report, fallback_title=found_title or fallback_title)
@@ -271,7 +298,6 @@ def _guard(load, path: Path, problems: list[Problem]):  # type: ignore[no-untype
         return load()
     except RecursionError:
         problems.append(Problem(path, "text is nested too deeply to read", "skipped"))
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the library
+    except Exception as exc:
         problems.append(Problem(path, f"could not be read: {type(exc).__name__}: {exc}", "skipped"))
     return None
-

@@ -29,7 +29,9 @@ REVIEW_FREQUENCIES = {
     "biennial": 731,
 }
 
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M
+)
 
 
 class MetaReport:
@@ -189,8 +191,12 @@ def build_metadata(
         if "title" not in values:
             report.add("no title", field="title", action=f"using '{fallback_title}'")
         elif title == "":
-            report.add("title is empty", line=lines.get("title"), field="title",
-                       action=f"using '{fallback_title}'")
+            report.add(
+                "title is empty",
+                line=lines.get("title"),
+                field="title",
+                action=f"using '{fallback_title}'",
+            )
         meta.title = fallback_title
 
     types = check("cancerTypes", _as_text_list, "a list of cancer types")
@@ -230,7 +236,12 @@ def build_metadata(
             )
 
     known = set(text_fields) | {
-        "title", "cancerTypes", "tags", "lastReviewed", "reviewFrequency", "url",
+        "title",
+        "cancerTypes",
+        "tags",
+        "lastReviewed",
+        "reviewFrequency",
+        "url",
     }
     meta.extra = {k: v for k, v in values.items() if k not in known}
     return meta

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     # An error means the document is wrong and `oncoref check` fails; it may still load.
     ERROR = "error"
     # A warning means we repaired or guessed something; the document loads.

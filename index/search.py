@@ -31,13 +31,31 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([\w][\w\'’.-]*)', re.U)
 _OPERATORS = {"and", "or", "not", "near"}
 # Words of a question that say nothing about the subject ("what is", "how do I").
 _QUESTION_WORDS = {
-    "what", "whats", "who", "how", "why", "which", "where", "does", "do", "did", "is", "are",
-    "about", "tell", "me", "i", "there", "any", "should",
+    "what",
+    "whats",
+    "who",
+    "how",
+    "why",
+    "which",
+    "where",
+    "does",
+    "do",
+    "did",
+    "is",
+    "are",
+    "about",
+    "tell",
+    "me",
+    "i",
+    "there",
+    "any",
+    "should",
 }
 # Readers' comments under a blog post are kept, but rank below the articles.
 COMMENTS_WEIGHT = 0.5
 _QUESTION = re.compile(
-    r"^(?:what|who)(?:\s+is|\s+are|'s)\s+(?:an?\s+|the\s+)?(.+?)\s*\??$|^(?:define|meaning of)\s+(.+)$",
+    r"^(?:what|who)(?:\s+is|\s+are|'s)\s+(?:an?\s+|the\s+)?(.+?)\s*\??$"
+    r"|^(?:define|meaning of)\s+(.+)$",
     re.I,
 )
 EXAMPLE = "for example: imatinib side effects"
@@ -111,7 +129,9 @@ class Searcher:
         message = None
         if len(raw) > MAX_QUERY_CHARS:
             raw = raw[:MAX_QUERY_CHARS]
-            message = f"Your search was long; only its first {MAX_QUERY_CHARS} characters were used."
+            message = (
+                f"Your search was long; only its first {MAX_QUERY_CHARS} characters were used."
+            )
         units = self._units(raw, prefix)
         if len(units) > MAX_WORDS:
             units = units[:MAX_WORDS]
@@ -119,7 +139,9 @@ class Searcher:
         definition = self._definition(raw)
         if not any(not u.exclude for u in units):
             return SearchResult(
-                query=text, hits=[], definition=definition,
+                query=text,
+                hits=[],
+                definition=definition,
                 message="Type a word or two to search for, " + EXAMPLE + ".",
             )
         limit = max(1, min(int(limit), 200))
@@ -215,7 +237,9 @@ class Searcher:
 
     # -- running it -----------------------------------------------------------
 
-    def _run(self, units: list[_Unit], limit: int, types: list[str] | None) -> tuple[list[SearchHit], int]:
+    def _run(
+        self, units: list[_Unit], limit: int, types: list[str] | None
+    ) -> tuple[list[SearchHit], int]:
         query = self._build(units)
         if query is None:
             return [], 0
@@ -270,7 +294,9 @@ class Searcher:
         if self.synonyms.known(word) or self.glossary.lookup(word) is not None:
             return True
         if as_prefix:
-            return next(iter(self._searcher.reader().expand_prefix("words", word)), None) is not None
+            return (
+                next(iter(self._searcher.reader().expand_prefix("words", word)), None) is not None
+            )
         return False
 
     def _did_you_mean(self, units: list[_Unit]) -> str | None:

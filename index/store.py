@@ -79,7 +79,9 @@ class IndexStore:
 
     # -- named steps ----------------------------------------------------------
 
-    def ensure(self, library: Library, progress: Progress | None = None) -> tuple[FileIndex, IndexReport]:
+    def ensure(
+        self, library: Library, progress: Progress | None = None
+    ) -> tuple[FileIndex, IndexReport]:
         """An index that matches the library: opened, updated or rebuilt as needed."""
         started = time.perf_counter()
         expected = sum(len(d.sections) for d in library.documents)
@@ -90,7 +92,7 @@ class IndexStore:
                 ix = whoosh_index.open_dir(str(self.directory))
                 if ix.doc_count() != manifest.get("sections"):
                     reason, ix = "index does not match its manifest", None
-            except Exception as exc:  # noqa: BLE001 - any damage means: rebuild
+            except Exception as exc:
                 reason, ix = f"index cannot be opened ({type(exc).__name__})", None
         if ix is None or manifest is None:
             ix, report = self.rebuild(library, progress, reason or "no index yet")
@@ -110,7 +112,9 @@ class IndexStore:
             progress(f"Building the search index ({reason})…")
         self.directory.parent.mkdir(parents=True, exist_ok=True)
         self._remove_leftovers()
-        tmp = Path(tempfile.mkdtemp(prefix=self.directory.name + ".tmp-", dir=self.directory.parent))
+        tmp = Path(
+            tempfile.mkdtemp(prefix=self.directory.name + ".tmp-", dir=self.directory.parent)
+        )
         try:
             ix = whoosh_index.create_in(str(tmp), make_schema())
             writer = ix.writer(limitmb=256)
@@ -132,8 +136,13 @@ class IndexStore:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        report = IndexReport(action="built", reason=reason, added=[d.id for d in library.documents],
-                             sections=count, seconds=time.perf_counter() - started)
+        report = IndexReport(
+            action="built",
+            reason=reason,
+            added=[d.id for d in library.documents],
+            sections=count,
+            seconds=time.perf_counter() - started,
+        )
         return whoosh_index.open_dir(str(self.directory)), report
 
     def _update(
@@ -148,8 +157,10 @@ class IndexStore:
             report.sections = ix.doc_count()
             return report
         if progress:
-            progress(f"Updating the search index ({len(added) + len(changed) + len(removed)} "
-                     "documents changed)…")
+            progress(
+                f"Updating the search index ({len(added) + len(changed) + len(removed)} "
+                "documents changed)…"
+            )
         _write_json(self.directory / MANIFEST, {**self._manifest(library, 0, "updating")})
         writer = ix.writer(limitmb=128)
         try:

@@ -43,6 +43,7 @@ def load_synonyms(path: Path | None = None) -> tuple[Synonyms, list[Problem]]:
         if isinstance(group, list) and len(group) >= 2 and all(isinstance(w, str) for w in group):
             valid.append(group)
         else:
-            problems.append(Problem(path, f"group {number} is not a list of two or more words",
-                                    "group skipped"))
+            problems.append(
+                Problem(path, f"group {number} is not a list of two or more words", "group skipped")
+            )
     return Synonyms(valid), problems

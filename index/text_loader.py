@@ -28,8 +28,25 @@ _TERMINAL = re.compile(r"[.!?:;,]['\"’”)]*$")
 _NOT_HEADING_END = re.compile(r"[.!:;,]['\"’”)]*$")  # a heading may end in "?"
 _SENTENCE_END = re.compile(r"[.!?:]['\"’”)]*$")
 _SMALL_WORDS = {
-    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or",
-    "the", "to", "with", "vs", "via", "based",
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "vs",
+    "via",
+    "based",
 }
 _BOILERPLATE = [
     re.compile(p, re.I)
@@ -352,9 +369,7 @@ class _WrappedParser:
                 out.section(value, 1)
             elif kind == "heading":
                 out.section(value, 2)
-            elif kind == "link":
-                out.item(value)
-            elif kind == "item":
+            elif kind == "link" or kind == "item":
                 out.item(value)
             elif kind == "paragraph":
                 out.paragraph(value)
@@ -453,8 +468,11 @@ class _WrappedParser:
         # A heading ends a finished sentence, a title or a link above it; after a
         # list item without a full stop, a short line is the next item instead.
         above = next(
-            (lines[j].text for j in range(i - 1, -1, -1)
-             if not lines[j].blank and not _BULLET_ALONE.match(lines[j].raw)),
+            (
+                lines[j].text
+                for j in range(i - 1, -1, -1)
+                if not lines[j].blank and not _BULLET_ALONE.match(lines[j].raw)
+            ),
             "",
         )
         if above and (

@@ -12,7 +12,10 @@ from index.markdown_loader import markdown_parser
 from index.model import Severity
 from tests.conftest import write
 
-GOOD = "---\ntitle: Good document\ncancerTypes: [stomach]\n---\n# Good document\n\nText about stomach cancer.\n"
+GOOD = (
+    "---\ntitle: Good document\ncancerTypes: [stomach]\n---\n"
+    "# Good document\n\nText about stomach cancer.\n"
+)
 
 
 def load(folder: Path):  # type: ignore[no-untyped-def]
@@ -22,7 +25,10 @@ def load(folder: Path):  # type: ignore[no-untyped-def]
 
 def test_broken_yaml_is_reported_with_its_line_and_the_document_still_loads(tmp_path: Path) -> None:
     write(tmp_path / "good.md", GOOD)
-    write(tmp_path / "broken.md", "---\ntitle: Broken\ncancerTypes: [stomach\n---\n# Broken\n\nBody text.\n")
+    write(
+        tmp_path / "broken.md",
+        "---\ntitle: Broken\ncancerTypes: [stomach\n---\n# Broken\n\nBody text.\n",
+    )
     library, problems = load(tmp_path)
     assert sorted(d.id for d in library.documents) == ["broken", "good"]
     problem = problems["broken.md"]
@@ -38,8 +44,11 @@ def test_front_matter_that_is_not_a_mapping_is_reported(tmp_path: Path) -> None:
 
 
 def test_missing_title_and_wrong_field_types_name_the_field_and_line(tmp_path: Path) -> None:
-    write(tmp_path / "fields.md", "---\nsource: NCI\ncancerTypes: {a: 1}\nlastReviewed: soon\n"
-          "reviewFrequency: sometimes\nurl: not an address\n---\nBody without a heading.\n")
+    write(
+        tmp_path / "fields.md",
+        "---\nsource: NCI\ncancerTypes: {a: 1}\nlastReviewed: soon\n"
+        "reviewFrequency: sometimes\nurl: not an address\n---\nBody without a heading.\n",
+    )
     library, _ = load(tmp_path)
     found = {(p.field, p.line) for p in library.problems}
     assert ("title", None) in found
@@ -53,7 +62,10 @@ def test_missing_title_and_wrong_field_types_name_the_field_and_line(tmp_path: P
 
 
 def test_a_file_that_is_not_utf8_is_read_and_the_guess_is_reported(tmp_path: Path) -> None:
-    write(tmp_path / "latin.txt", "Tumeur du côlon\n\nLe côlon est une partie de l'intestin.\n".encode("cp1252"))
+    write(
+        tmp_path / "latin.txt",
+        "Tumeur du côlon\n\nLe côlon est une partie de l'intestin.\n".encode("cp1252"),
+    )
     library, problems = load(tmp_path)
     assert "côlon" in library.get("latin").sections[0].text
     problem = problems["latin.txt"]
@@ -88,9 +100,14 @@ def test_a_file_over_the_size_limit_is_skipped(tmp_path: Path) -> None:
     assert "limit" in problems["huge.txt"].message
 
 
-def test_two_documents_with_the_same_id_keep_the_first_and_report_the_second(tmp_path: Path) -> None:
+def test_two_documents_with_the_same_id_keep_the_first_and_report_the_second(
+    tmp_path: Path,
+) -> None:
     write(tmp_path / "same.md", GOOD)
-    write(tmp_path / "same.txt", "Another title\n\nSome text here that is long enough to be a paragraph.\n")
+    write(
+        tmp_path / "same.txt",
+        "Another title\n\nSome text here that is long enough to be a paragraph.\n",
+    )
     library, problems = load(tmp_path)
     assert [d.path.name for d in library.documents] == ["same.md"]
     assert "already has the id 'same'" in problems["same.txt"].message
@@ -125,7 +142,12 @@ def test_hostile_markdown_is_made_harmless(tmp_path: Path) -> None:
         "---\ntitle: Hostile\n---\n"
         "<script>alert(1)</script>\n\n"
         "[click](javascript:alert(1)) and ![x](http://tracker.example/pixel.png)\n\n"
-        + ">" * 5000 + " deep\n\n" + "[" * 3000 + "\n\n" + "*" * 10000 + "\n\n## After the storm\n\nPlain words survive.\n"
+        + ">" * 5000
+        + " deep\n\n"
+        + "[" * 3000
+        + "\n\n"
+        + "*" * 10000
+        + "\n\n## After the storm\n\nPlain words survive.\n"
     )
     write(tmp_path / "hostile.md", hostile)
     library, _ = load(tmp_path)
@@ -143,10 +165,17 @@ def test_a_missing_library_folder_is_reported_and_others_still_load(tmp_path: Pa
     assert "not found" in library.problems[0].message
 
 
-def test_a_plain_text_file_takes_its_title_from_the_first_line_or_its_sidecar(tmp_path: Path) -> None:
-    write(tmp_path / "plain.txt", "Living with a stoma\n\nA stoma is an opening on the belly that lets "
-          "waste leave the body after bowel surgery.\n")
-    write(tmp_path / "side.txt", "Some heading text\n\nParagraph one is here and it is long enough.\n")
+def test_a_plain_text_file_takes_its_title_from_the_first_line_or_its_sidecar(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path / "plain.txt",
+        "Living with a stoma\n\nA stoma is an opening on the belly that lets "
+        "waste leave the body after bowel surgery.\n",
+    )
+    write(
+        tmp_path / "side.txt", "Some heading text\n\nParagraph one is here and it is long enough.\n"
+    )
     write(tmp_path / "side.meta.yaml", "title: From the sidecar\ncancerTypes: [colon]\n")
     library, _ = load(tmp_path)
     assert library.get("plain").title == "Living with a stoma"

@@ -78,7 +78,9 @@ def test_gist_pdf_text_becomes_articles_with_their_subsections(bundled_core: Cor
     ]
     targeted = next(s for s in gist.sections if s.heading.startswith("Targeted Therapy"))
     assert [s.heading for s in gist.sections if s.parent == targeted.id] == [
-        "Imatinib (Gleevec)", "Sunitinib (Sutent)", "Regorafenib (Stivarga)",
+        "Imatinib (Gleevec)",
+        "Sunitinib (Sutent)",
+        "Regorafenib (Stivarga)",
     ]
     # A heading broken over two lines is one heading.
     assert (
@@ -114,8 +116,14 @@ def test_gist_hard_wrapped_lines_are_joined_into_paragraphs(bundled_core: Core) 
 def test_canadian_page_gets_back_the_headings_it_lost(bundled_core: Core) -> None:
     ccs = doc(bundled_core, "ccs-recurrent-small-intestine-cancer")
     assert headings(ccs) == [
-        "Overview", "Chemotherapy", "Targeted therapy", "Immunotherapy", "Radiation therapy",
-        "Surgery", "Clinical trials", "Expert review and references",
+        "Overview",
+        "Chemotherapy",
+        "Targeted therapy",
+        "Immunotherapy",
+        "Radiation therapy",
+        "Surgery",
+        "Clinical trials",
+        "Expert review and references",
     ]
     chemo = ccs.section("chemotherapy")
     assert chemo is not None
@@ -126,7 +134,12 @@ def test_canadian_page_gets_back_the_headings_it_lost(bundled_core: Core) -> Non
 def test_blog_keeps_comments_apart_and_drops_site_chrome(bundled_core: Core) -> None:
     blog = doc(bundled_core, "ronny-allan-small-intestine-nets")
     text = "\n".join(s.text for s in blog.sections)
-    for chrome in ("Like this page", "bloggers like this", "MonsterInsights", "Follow me on twitter"):
+    for chrome in (
+        "Like this page",
+        "bloggers like this",
+        "MonsterInsights",
+        "Follow me on twitter",
+    ):
         assert chrome not in text
     comments = [s for s in blog.sections if s.kind == "comments"]
     assert len(comments) == 1

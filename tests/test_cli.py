@@ -49,7 +49,9 @@ def test_outline_of_an_unknown_document_exits_3(capsys: pytest.CaptureFixture[st
     assert code == 3 and "oncoref list" in err
 
 
-def test_search_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str], index_dir: str) -> None:
+def test_search_json_has_the_documented_shape(
+    capsys: pytest.CaptureFixture[str], index_dir: str
+) -> None:
     code, out, _ = run(capsys, "--index-dir", index_dir, "search", "gleevec side effects", "--json")
     data = json.loads(out)
     assert code == 0 and set(data) == {"query", "did_you_mean", "definition", "hits"}
@@ -58,7 +60,9 @@ def test_search_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     assert hit["heading"] == "Imatinib (Gleevec)" and hit["path"][-1] == hit["heading"]
 
 
-def test_search_text_names_the_document_and_section(capsys: pytest.CaptureFixture[str], index_dir: str) -> None:
+def test_search_text_names_the_document_and_section(
+    capsys: pytest.CaptureFixture[str], index_dir: str
+) -> None:
     code, out, _ = run(capsys, "search", "imatinab", "--limit", "3", "--index-dir", index_dir)
     assert code == 0
     assert "Showing results for “imatinib”" in out
@@ -69,7 +73,9 @@ def test_search_batch_answers_one_json_line_per_query_in_order(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, index_dir: str
 ) -> None:
     queries = write(tmp_path / "q.txt", "tumour\n\nwhat is msi-h\nimatinab\n")
-    code, out, _ = run(capsys, "search", "--batch", str(queries), "--json", "--index-dir", index_dir)
+    code, out, _ = run(
+        capsys, "search", "--batch", str(queries), "--json", "--index-dir", index_dir
+    )
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert [r["query"] for r in lines] == ["tumour", "", "what is msi-h", "imatinab"]
@@ -84,8 +90,10 @@ def test_define_json_answers_each_term_in_order(capsys: pytest.CaptureFixture[st
     assert code == 0
     assert [r["term"] for r in rows] == ["MSI-H", "organ", "imatinib", None]
     assert [r["found"] for r in rows] == [True, True, True, False]
-    assert all(set(r) == {"query", "found", "term", "definition", "aliases", "related", "nci_id"}
-               for r in rows)
+    assert all(
+        set(r) == {"query", "found", "term", "definition", "aliases", "related", "nci_id"}
+        for r in rows
+    )
     assert rows[1]["nci_id"] == "257523"
 
 
@@ -111,17 +119,31 @@ def test_check_fails_on_a_broken_folder_and_names_the_file(
 def test_an_added_library_shows_up_in_list_and_search(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, index_dir: str
 ) -> None:
-    write(tmp_path / "clinic" / "stoma.md",
-          "---\ntitle: Caring for your stoma\ncancerTypes: [colon]\n---\n## Daily care\n\n"
-          "Clean the skin around the stoma with warm water.\n")
-    code, out, _ = run(capsys, "--library", str(tmp_path / "clinic"), "--index-dir", index_dir,
-                       "search", "stoma care", "--json")
+    write(
+        tmp_path / "clinic" / "stoma.md",
+        "---\ntitle: Caring for your stoma\ncancerTypes: [colon]\n---\n## Daily care\n\n"
+        "Clean the skin around the stoma with warm water.\n",
+    )
+    code, out, _ = run(
+        capsys,
+        "--library",
+        str(tmp_path / "clinic"),
+        "--index-dir",
+        index_dir,
+        "search",
+        "stoma care",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["hits"][0]["doc"] == "stoma"
-    code, out, _ = run(capsys, "--no-bundled", "--library", str(tmp_path / "clinic"), "list", "--json")
+    code, out, _ = run(
+        capsys, "--no-bundled", "--library", str(tmp_path / "clinic"), "list", "--json"
+    )
     assert [r["doc"] for r in json.loads(out)] == ["stoma"]
 
 
-def test_index_reports_build_then_up_to_date(capsys: pytest.CaptureFixture[str], index_dir: str) -> None:
+def test_index_reports_build_then_up_to_date(
+    capsys: pytest.CaptureFixture[str], index_dir: str
+) -> None:
     assert run(capsys, "index", "--index-dir", index_dir)[1].startswith("Index built")
     assert run(capsys, "index", "--index-dir", index_dir)[1].startswith("Index up to date")
     assert run(capsys, "index", "--rebuild", "--index-dir", index_dir)[1].startswith("Index built")
@@ -130,6 +152,9 @@ def test_index_reports_build_then_up_to_date(capsys: pytest.CaptureFixture[str],
 def test_the_installed_command_runs_as_a_program(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "index.cli", "define", "gleevec"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0 and "imatinib" in result.stdout and result.stderr == ""

@@ -24,7 +24,8 @@ for name in names:
 assert not any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules)
 print(len(names))
 """
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 10  # every core module was really imported

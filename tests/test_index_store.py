@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from index.glossary import load_glossary
 from index.library import load_library
 from index.search import Searcher
 from index.store import MANIFEST, IndexStore
-from index.glossary import load_glossary
 from index.synonyms import load_synonyms
 from index.taxonomy import load_taxonomy
 from tests.conftest import write

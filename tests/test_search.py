@@ -16,7 +16,10 @@ def test_gleevec_side_effects_finds_the_imatinib_section_first(bundled_core: Cor
     result = bundled_core.searcher().search("gleevec side effects")
     first = result.hits[0]
     assert (first.doc, first.section) == ("acs-treating-gist", "imatinib-gleevec")
-    assert first.path == ["Targeted Therapy for Gastrointestinal Stromal Tumor", "Imatinib (Gleevec)"]
+    assert first.path == [
+        "Targeted Therapy for Gastrointestinal Stromal Tumor",
+        "Imatinib (Gleevec)",
+    ]
     assert "<b>" in first.snippet
 
 
@@ -74,8 +77,25 @@ def test_readers_comments_rank_below_the_article(bundled_core: Core) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "   ", "*", "AND", "OR NOT", '"unbalanced', "((((", "x" * 10_000,
-              "a" * 300, "-", "--", '"', "\x00", "🙂", "tumour " * 200, "NOT tumour"],
+    "query",
+    [
+        "",
+        "   ",
+        "*",
+        "AND",
+        "OR NOT",
+        '"unbalanced',
+        "((((",
+        "x" * 10_000,
+        "a" * 300,
+        "-",
+        "--",
+        '"',
+        "\x00",
+        "🙂",
+        "tumour " * 200,
+        "NOT tumour",
+    ],
 )
 def test_absurd_queries_answer_calmly(bundled_core: Core, query: str) -> None:
     result = bundled_core.searcher().search(query)

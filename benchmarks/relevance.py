@@ -1,0 +1,104 @@
+"""Relevance on MedQuAD: do real patient questions find the section that answers them?
+
+Section level: hit@1, hit@3, MRR@10; document level: hit@1. A hit on any of
+the equally correct places in qrels_alternates.jsonl counts too.
+
+    python -m benchmarks.relevance [--limit-questions N]
+
+Prints one JSON object (with per-question-type figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from benchmarks.common import MEDQUAD, medquad_questions
+from index.glossary import load_glossary
+from index.library import load_library
+from index.search import Searcher
+from index.store import IndexStore
+from index.synonyms import load_synonyms
+from index.taxonomy import load_taxonomy
+
+
+def correct_places() -> dict[str, set[tuple[str, str]]]:
+    places: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in medquad_questions():
+        places[row["qid"]].add((row["doc"].removesuffix(".md"), row["section"]))
+    alternates = MEDQUAD / "qrels_alternates.jsonl"
+    for line in alternates.open(encoding="utf-8"):
+        row = json.loads(line)
+        places[row["qid"]].add((row["doc"].removesuffix(".md"), row["section"]))
+    return places
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit-questions", type=int, default=None)
+    parser.add_argument("--show-misses", type=int, default=0, help="print N missed questions")
+    args = parser.parse_args()
+    if not MEDQUAD.is_dir():
+        print(f"MedQuAD corpus not found at {MEDQUAD}", file=sys.stderr)
+        return 1
+    library = load_library([MEDQUAD / "docs"])
+    taxonomy, _ = load_taxonomy()
+    places = correct_places()
+    totals: dict[str, float] = defaultdict(float)
+    by_type: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    misses = []
+    with tempfile.TemporaryDirectory() as tmp:
+        ix, _ = IndexStore(Path(tmp) / "index", taxonomy).rebuild(library)
+        searcher = Searcher(ix, load_synonyms()[0], load_glossary()[0], taxonomy)
+        questions = medquad_questions(args.limit_questions)
+        for row in questions:
+            hits = searcher.search(row["question"], limit=10, prefix=False).hits
+            good = places[row["qid"]]
+            good_docs = {d for d, _ in good}
+            ranks = [i for i, h in enumerate(hits, 1) if (h.doc, h.heading) in good]
+            rank = ranks[0] if ranks else None
+            scores = {
+                "section_hit@1": float(rank == 1),
+                "section_hit@3": float(rank is not None and rank <= 3),
+                "section_mrr@10": 1.0 / rank if rank else 0.0,
+                "document_hit@1": float(bool(hits) and hits[0].doc in good_docs),
+            }
+            for key, value in scores.items():
+                totals[key] += value
+                by_type[row["qtype"]][key] += value
+            by_type[row["qtype"]]["questions"] += 1
+            if rank != 1 and len(misses) < args.show_misses:
+                top = f"{hits[0].doc} / {hits[0].heading}" if hits else "nothing"
+                misses.append(f"{row['question']} -> {top} (want {row['doc']} / {row['section']})")
+        searcher.close()
+        ix.close()
+    count = len(questions)
+    result = {
+        "benchmark": "relevance",
+        "corpus": "medquad-cancergov",
+        "questions": count,
+        **{key: round(value / count, 4) for key, value in sorted(totals.items())},
+        "by_question_type": {
+            qtype: {
+                "questions": int(values["questions"]),
+                **{
+                    k: round(v / values["questions"], 3)
+                    for k, v in sorted(values.items())
+                    if k != "questions"
+                },
+            }
+            for qtype, values in sorted(by_type.items())
+        },
+    }
+    print(json.dumps(result, indent=2))
+    for miss in misses:
+        print(miss, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
