@@ -13,11 +13,26 @@ MEDQUAD = ROOT.parent / "shared" / "corpus" / "medquad-cancergov"
 
 # Queries people type into the bundled library (fixed, so runs compare).
 BUNDLED_QUERIES = [
-    "gleevec side effects", "tumour", "imatinab", "small bowel", "what is msi-h",
-    "blocked bowel stent", "chemo", "surgery for small gist", "radiation therapy",
-    "clinical trials", "neuroendocrine", "folfox", "targeted therapy", "prognosis",
-    "ablation liver", "running the bowel", "immunotherapy keytruda", "recurrent",
-    "laparoscopic", "embolization side effects",
+    "gleevec side effects",
+    "tumour",
+    "imatinab",
+    "small bowel",
+    "what is msi-h",
+    "blocked bowel stent",
+    "chemo",
+    "surgery for small gist",
+    "radiation therapy",
+    "clinical trials",
+    "neuroendocrine",
+    "folfox",
+    "targeted therapy",
+    "prognosis",
+    "ablation liver",
+    "running the bowel",
+    "immunotherapy keytruda",
+    "recurrent",
+    "laparoscopic",
+    "embolization side effects",
 ]
 
 
@@ -34,7 +49,7 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
 
 def summary_ms(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {
         "median_ms": round(statistics.median(ordered), 2),
         "p95_ms": round(p95, 2),

@@ -38,11 +38,7 @@ def fts5_build(library: Library) -> tuple[sqlite3.Connection, float]:
     )
     db.executemany(
         "INSERT INTO s VALUES (?, ?, ?, ?, ?)",
-        [
-            (d.id, s.id, d.title, s.heading, s.text)
-            for d in library.documents
-            for s in d.sections
-        ],
+        [(d.id, s.id, d.title, s.heading, s.text) for d in library.documents for s in d.sections],
     )
     db.commit()
     return db, time.perf_counter() - start
@@ -68,9 +64,14 @@ def measure(name: str, library: Library, queries: list[str], limit: int) -> dict
         reopen_ms, _ = timed(lambda: store.ensure(library)[0].close())
         searcher = Searcher(ix, load_synonyms()[0], load_glossary()[0], taxonomy)
         searcher.search(queries[0], limit=limit)  # warm the searcher, as the app does
-        ours = [timed(lambda q=q: searcher.search(q, limit=limit, prefix=False))[0] for q in queries]
-        typing = [timed(lambda q=q: searcher.search(q[: max(3, len(q) - 2)], limit=limit))[0]
-                  for q in queries]
+        ours = [
+            timed(lambda q=q: searcher.search(q, limit=limit, prefix=False))[0] for q in queries
+        ]
+        # As if still typing: the last word cut short and used as a prefix.
+        typing = [
+            timed(lambda q=q: searcher.search(q[: max(3, len(q) - 2)], limit=limit))[0]
+            for q in queries
+        ]
         searcher.close()
         ix.close()
     db, fts_build_s = fts5_build(library)
