@@ -37,7 +37,8 @@ BUNDLED_QUERIES = [
 
 
 def medquad_questions(limit: int | None = None) -> list[dict[str, str]]:
-    rows = [json.loads(line) for line in (MEDQUAD / "qrels.jsonl").open(encoding="utf-8")]
+    lines = (MEDQUAD / "qrels.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
     return rows[:limit] if limit else rows
 
 

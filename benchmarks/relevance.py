@@ -31,7 +31,7 @@ def correct_places() -> dict[str, set[tuple[str, str]]]:
     for row in medquad_questions():
         places[row["qid"]].add((row["doc"].removesuffix(".md"), row["section"]))
     alternates = MEDQUAD / "qrels_alternates.jsonl"
-    for line in alternates.open(encoding="utf-8"):
+    for line in alternates.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         places[row["qid"]].add((row["doc"].removesuffix(".md"), row["section"]))
     return places

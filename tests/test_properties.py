@@ -1,0 +1,71 @@
+"""Whatever text arrives, loaders and search answer without raising."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.core import Core
+from index.library import load_library
+from index.markdown_loader import load_markdown_sections
+from index.text_loader import load_text_sections
+from tests.conftest import MEDQUAD
+
+# Lines built from the pieces real documents are made of, plus anything at all.
+LINE = st.one_of(
+    st.text(max_size=120),
+    st.sampled_from(
+        [
+            "",
+            "●",
+            "  • item",
+            "# Heading",
+            "Title Case Line",
+            "ends with:",
+            "1 thoughts on “x”",
+            "Like this page please.",
+            " Leading space title",
+        ]
+    ),
+)
+TEXT = st.lists(LINE, max_size=40).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT)
+def test_plain_text_loader_never_raises_and_gives_valid_sections(text: str) -> None:
+    _, sections, _ = load_text_sections(text, None)
+    for section in sections:
+        assert section.id and section.level >= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT)
+def test_markdown_loader_never_raises(text: str) -> None:
+    sections = load_markdown_sections(text, "A title")
+    assert len({s.id for s in sections}) == len(sections)  # anchors are unique
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=200))
+def test_search_never_raises(bundled_core: Core, query: str) -> None:
+    result = bundled_core.searcher().search(query)
+    assert result.hits or result.message
+    json.dumps([h.snippet for h in result.hits])
+
+
+@pytest.mark.medquad
+@pytest.mark.skipif(not MEDQUAD.is_dir(), reason="needs ../shared/corpus/medquad-cancergov")
+def test_all_medquad_documents_load_with_the_sections_their_questions_name() -> None:
+    library = load_library([MEDQUAD / "docs"])
+    assert len(library.documents) == 116
+    assert library.errors == []
+    headings = {(d.id, s.heading) for d in library.documents for s in d.sections}
+    for line in (MEDQUAD / "qrels.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        assert (row["doc"].removesuffix(".md"), row["section"]) in headings
