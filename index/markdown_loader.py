@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from index.markup import DraftSection, escape_markdown, finish_sections, squash_spaces
+from index.markup import (
+    DraftSection,
+    escape_markdown,
+    finish_sections,
+    same_text,
+    squash_spaces,
+)
 from index.model import GlossaryRef, Section
 
 _NCI_GLOSSARY = re.compile(r"popDefinition\.aspx\?(?:[^#]*&)?id=(\d+)", re.I)
@@ -216,9 +222,7 @@ def _drop_empty_title_headings(drafts: list[DraftSection], title: str) -> list[D
     return [
         d
         for i, d in enumerate(drafts)
-        if not (d.empty and ((i == 0 and d.heading == "Introduction") or _same(d.heading, title)))
+        if not (
+            d.empty and ((i == 0 and d.heading == "Introduction") or same_text(d.heading, title))
+        )
     ]
-
-
-def _same(a: str, b: str) -> bool:
-    return squash_spaces(a).casefold() == squash_spaces(b).casefold()

@@ -26,6 +26,15 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug or "section"
 
 
+def same_text(a: str, b: str) -> bool:
+    """Equal when case, punctuation and spacing are ignored (titles repeated in a body)."""
+
+    def norm(s: str) -> str:
+        return re.sub(r"[^\w]+", " ", s.casefold()).strip()
+
+    return norm(a) == norm(b)
+
+
 def squash_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 

@@ -19,7 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.markup import DraftSection, escape_markdown, finish_sections, squash_spaces
+from index.markup import (
+    DraftSection,
+    escape_markdown,
+    finish_sections,
+    same_text,
+    squash_spaces,
+)
 from index.model import Section
 
 _BULLET_ALONE = re.compile(r"^\s*[●•▪◦■□–-]\s*$")
@@ -253,19 +259,12 @@ def _take_title(lines: list[_Line], title: str | None) -> tuple[str, int]:
         and _is_title_case(lines[nxt].text)
         and len(lines[nxt].text) <= 45
         and not _TERMINAL.search(lines[nxt].text)
-        and (title is None or _same(first + " " + lines[nxt].text, title))
+        and (title is None or same_text(first + " " + lines[nxt].text, title))
     ):
         first, end = first + " " + lines[nxt].text, nxt + 1
-    if title is None or _same(first, title):
+    if title is None or same_text(first, title):
         return title or first, end
     return title, start  # the text does not start with the title: keep that line
-
-
-def _same(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return re.sub(r"[^a-z0-9]+", " ", s.casefold()).strip()
-
-    return norm(a) == norm(b)
 
 
 def _next_nonblank(lines: list[_Line], i: int, max_gap: int = 1) -> int | None:
