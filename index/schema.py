@@ -9,7 +9,7 @@ from __future__ import annotations
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def make_schema() -> Schema:
@@ -25,8 +25,10 @@ def make_schema() -> Schema:
         order=NUMERIC(stored=True),
         # Document title: a match here says most about relevance.
         title=TEXT(analyzer=stemmed, stored=True, field_boost=3.0),
-        # The section's own heading: next best.
-        heading=TEXT(analyzer=stemmed, stored=True, field_boost=2.5),
+        # The section's own heading: weighted above the title, because every section of a
+        # document shares its title and the heading is what tells them apart (MedQuAD
+        # section MRR@10 0.793 at 2.5, 0.807 at 4.0; document hit@1 unchanged).
+        heading=TEXT(analyzer=stemmed, stored=True, field_boost=4.0),
         # Headings of the enclosing sections: a section about "side effects" under "Imatinib".
         context=TEXT(analyzer=stemmed, field_boost=1.5),
         # Headings from the top down, as JSON, for showing where a hit is.
