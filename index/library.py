@@ -273,7 +273,7 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         title_hint = values.get("title") if isinstance(values.get("title"), str) else None
         title_hint = title_hint.strip() if title_hint else None
         loaded = _guard(lambda: load_text_sections(text, title_hint or None), path, problems)
-        found_title, sections, _ = loaded if loaded else (None, [], None)
+        found_title, sections = loaded if loaded else (None, [])
         if "title" not in values and found_title:
             values["title"] = found_title  # plain text names itself on its first line
         meta = build_metadata(values, lines, report, fallback_title=found_title or fallback_title)

@@ -17,7 +17,7 @@ comments on a blog post are kept in a section of their own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.markup import (
     DraftSection,
@@ -97,14 +97,6 @@ class _Line:
         return not self.raw.strip()
 
 
-@dataclass
-class TextLoadNotes:
-    """What the loader dropped or guessed, for the problem report."""
-
-    dropped_boilerplate: list[int] = field(default_factory=list)
-    guessed_headings: list[str] = field(default_factory=list)
-
-
 def _is_boilerplate(text: str) -> bool:
     return any(p.search(text) for p in _BOILERPLATE)
 
@@ -137,11 +129,10 @@ def _heading_shaped(text: str) -> bool:
     )
 
 
-def load_text_sections(text: str, title: str | None) -> tuple[str, list[Section], TextLoadNotes]:
-    """Return (title, sections, notes). `title` comes from a sidecar when there is one."""
+def load_text_sections(text: str, title: str | None) -> tuple[str, list[Section]]:
+    """Return (title, sections). `title` comes from a sidecar when there is one."""
     lines = [_Line(i, raw.rstrip()) for i, raw in enumerate(text.splitlines(), 1)]
-    notes = TextLoadNotes()
-    lines = _drop_chrome(lines, notes)
+    lines = _drop_chrome(lines)
     comments: list[_Line] = []
     for i, line in enumerate(lines):
         if _COMMENTS_HEADER.match(line.text):
@@ -151,14 +142,14 @@ def load_text_sections(text: str, title: str | None) -> tuple[str, list[Section]
     long_lines = sorted(len(t) for t in nonblank)
     width = long_lines[int(len(long_lines) * 0.9)] if long_lines else 80
     parser = _WrappedParser(lines, width) if width <= 160 else _UnwrappedParser(lines)
-    found_title, drafts = parser.parse(title, notes)
+    found_title, drafts = parser.parse(title)
     if comments:
         top = min((d.level for d in drafts), default=1)
         drafts.append(_comments_section(comments, top))
-    return found_title, finish_sections([d for d in drafts if not d.empty or d.level == 1]), notes
+    return found_title, finish_sections([d for d in drafts if not d.empty or d.level == 1])
 
 
-def _drop_chrome(lines: list[_Line], notes: TextLoadNotes) -> list[_Line]:
+def _drop_chrome(lines: list[_Line]) -> list[_Line]:
     """Drop site boilerplate; after the first such line, short lines are chrome too."""
     kept: list[_Line] = []
     in_chrome = False
@@ -169,12 +160,10 @@ def _drop_chrome(lines: list[_Line], notes: TextLoadNotes) -> list[_Line]:
             kept.append(line)
             continue
         if text and _is_boilerplate(text):
-            notes.dropped_boilerplate.append(line.number)
             # A chrome block starts at the site's share/like buttons near the end.
             in_chrome = in_chrome or line.number > len(lines) // 2
             continue
         if in_chrome and text and len(text) <= 60 and not _SENTENCE_END.search(text):
-            notes.dropped_boilerplate.append(line.number)
             continue
         kept.append(line)
     return kept
@@ -285,7 +274,7 @@ class _UnwrappedParser:
     def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
 
-    def parse(self, title: str | None, notes: TextLoadNotes) -> tuple[str, list[DraftSection]]:
+    def parse(self, title: str | None) -> tuple[str, list[DraftSection]]:
         found_title, i = _take_title(self.lines, title)
         out = _Builder()
         lines = self.lines
@@ -306,7 +295,6 @@ class _UnwrappedParser:
             elif gap_before >= 2 and out.drafts:
                 heading = self._guess_heading(i)
                 if heading:
-                    notes.guessed_headings.append(heading)
                     out.section(heading, 2)
                 out.paragraph(text)
             else:
@@ -351,7 +339,7 @@ class _WrappedParser:
         self.lines = lines
         self.width = width
 
-    def parse(self, title: str | None, notes: TextLoadNotes) -> tuple[str, list[DraftSection]]:
+    def parse(self, title: str | None) -> tuple[str, list[DraftSection]]:
         lines = self.lines
         link_texts = self._link_candidates()
         articles = self._article_titles(link_texts)

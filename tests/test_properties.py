@@ -37,7 +37,7 @@ TEXT = st.lists(LINE, max_size=40).map("\n".join)
 @settings(max_examples=150, deadline=None)
 @given(TEXT)
 def test_plain_text_loader_never_raises_and_gives_valid_sections(text: str) -> None:
-    _, sections, _ = load_text_sections(text, None)
+    _, sections = load_text_sections(text, None)
     for section in sections:
         assert section.id and section.level >= 1
 
