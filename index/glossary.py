@@ -110,4 +110,5 @@ def _entry(item: object) -> GlossaryEntry | str:
         related=[str(r).strip() for r in related],
         nci_id=str(nci_id) if nci_id is not None else None,
         category=category,
+        link_only=item.get("link_only") is True,
     )

@@ -132,6 +132,9 @@ class GlossaryEntry:
     related: list[str] = field(default_factory=list)
     nci_id: str | None = None
     category: str = "other"
+    # An everyday word ("sign", "diet"): explained where a document links it,
+    # but not marked wherever it happens to appear.
+    link_only: bool = False
 
 
 @dataclass
