@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from index.model import Metadata, Problem, Severity
+from index.yamlfile import SafeLoader, yaml_error
 
 REVIEW_FREQUENCIES = {
     "monthly": 31,
@@ -68,8 +69,9 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 def parse_yaml_mapping(yaml_text: str, report: MetaReport) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse YAML that must be a mapping. Returns (values, line of each key)."""
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
+        node = yaml.compose(yaml_text, Loader=SafeLoader)
+    except yaml.YAMLError as fast_error:
+        exc = yaml_error(yaml_text, fast_error)
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -87,7 +89,7 @@ def parse_yaml_mapping(yaml_text: str, report: MetaReport) -> tuple[dict[str, An
             action="metadata ignored",
         )
         return {}, {}
-    loader = yaml.SafeLoader("")
+    loader = SafeLoader("")
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     try:
