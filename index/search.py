@@ -158,6 +158,27 @@ class Searcher:
                 message = "Nothing found for this cancer type. Try searching all types."
         return SearchResult(text, hits, did_you_mean, definition, message, total)
 
+    def matching_words(self, text: str, query: str) -> list[str]:
+        """The words of `text` that a search for `query` matches (stems, synonyms, the
+        word being typed), as written in `text`: what a reader highlights."""
+        stems: set[str] = set()
+        prefixes: list[str] = []
+        for unit in self._units(query if isinstance(query, str) else "", prefix=True):
+            if not unit.exclude:
+                terms, prefix = self._unit_terms(unit)
+                stems |= terms
+                if prefix:
+                    prefixes.append(prefix)
+        found: dict[str, None] = {}
+        # An analyzer of its own: Whoosh reuses token objects, and the window's
+        # thread may call this while the search thread uses self._analyzer.
+        for token in StemmingAnalyzer()(text, chars=True):
+            word = text[token.startchar : token.endchar]
+            folded = word.casefold()
+            if token.text in stems or any(folded.startswith(p) for p in prefixes):
+                found[word] = None
+        return list(found)
+
     # -- understanding the query -----------------------------------------------
 
     def _units(self, text: str, prefix: bool) -> list[_Unit]:
@@ -267,7 +288,8 @@ class Searcher:
 
     def _unit_terms(self, unit: _Unit) -> tuple[set[str], str | None]:
         """The index terms a unit can match, and its prefix while typing."""
-        terms = {t.text for alt in unit.alternatives for t in self._analyzer(alt)}
+        analyzer = StemmingAnalyzer()
+        terms = {t.text for alt in unit.alternatives for t in analyzer(alt)}
         return terms, (re.sub(r"[^\w]", "", unit.text) if unit.prefix else None)
 
     def _hit(self, hit, score: float) -> SearchHit:  # type: ignore[no-untyped-def]

@@ -1,0 +1,186 @@
+"""Glossary popups over the reader, and the Glossary tab listing every entry A-Z."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from index.glossary import Glossary, normalize_term
+from index.model import GlossaryEntry
+
+CATEGORY_NAMES = {
+    "procedure": "Procedure",
+    "drug": "Drug",
+    "anatomy": "Part of the body",
+    "condition": "Condition",
+    "test": "Test",
+    "treatment": "Treatment",
+    "other": "Word",
+}
+
+
+def entry_html(entry: GlossaryEntry, related_links: bool = True) -> str:
+    """A definition card: term, kind, definition, other names, related terms."""
+    parts = [
+        f"<p style='margin:0'><b style='font-size:large'>{html.escape(entry.term)}</b>"
+        f" &nbsp;<span style='color:gray'>{CATEGORY_NAMES.get(entry.category, '')}</span></p>",
+        f"<p>{html.escape(entry.definition)}</p>",
+    ]
+    if entry.aliases:
+        parts.append(f"<p><i>Also called:</i> {html.escape(', '.join(entry.aliases))}</p>")
+    if entry.related:
+        if related_links:
+            links = ", ".join(
+                f'<a href="related:{html.escape(r)}">{html.escape(r)}</a>' for r in entry.related
+            )
+        else:
+            links = html.escape(", ".join(entry.related))
+        parts.append(f"<p><i>See also:</i> {links}</p>")
+    return "".join(parts)
+
+
+class DefinitionPopup(QFrame):
+    """A small popup with a definition. Esc or a click elsewhere closes it."""
+
+    open_in_glossary = Signal(str)  # term
+
+    def __init__(self, glossary: Glossary, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.glossary = glossary
+        self.entry: GlossaryEntry | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Definition")
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.text.linkActivated.connect(self._related)
+        self.text.setFixedWidth(self.fontMetrics().averageCharWidth() * 48)
+        self.button = QPushButton("Open in glossary", self)
+        self.button.setAccessibleName("Open in glossary")
+        self.button.clicked.connect(self._open_in_glossary)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(self.text)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def show_entry(self, entry: GlossaryEntry, at: QPoint | None = None) -> None:
+        self.entry = entry
+        self.text.setText(entry_html(entry))
+        self.setAccessibleDescription(f"{entry.term}: {entry.definition}")
+        self.adjustSize()
+        if at is not None:
+            self.move(_on_screen(at, self.sizeHint().width(), self.sizeHint().height()))
+        self.show()
+        self.button.setFocus()
+
+    def _related(self, href: str) -> None:
+        entry = self.glossary.lookup(href.removeprefix("related:"))
+        if entry is not None:
+            self.show_entry(entry)
+
+    def _open_in_glossary(self) -> None:
+        if self.entry is not None:
+            self.hide()
+            self.open_in_glossary.emit(self.entry.term)
+
+
+def _on_screen(at: QPoint, width: int, height: int) -> QPoint:
+    screen = QGuiApplication.screenAt(at) or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    x = min(max(at.x(), area.left()), area.right() - width)
+    y = at.y() if at.y() + height <= area.bottom() else at.y() - height - 24
+    return QPoint(x, max(y, area.top()))
+
+
+class GlossaryPanel(QWidget):
+    """Every entry A-Z with a filter that also searches other names."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.glossary: Glossary | None = None
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter the glossary")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter the glossary")
+        self.filter.textChanged.connect(self._filter)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Glossary terms")
+        self.list.currentItemChanged.connect(self._show)
+        self.card = QTextBrowser(self)
+        self.card.setOpenLinks(False)
+        self.card.setAccessibleName("Definition")
+        self.card.anchorClicked.connect(lambda url: self.select(url.toString()[8:]))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 3)
+        layout.addWidget(self.card, 2)
+        self.setFocusProxy(self.filter)
+
+    def set_glossary(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self.list.clear()
+        for entry in glossary.entries:
+            item = QListWidgetItem(entry.term)
+            item.setData(Qt.ItemDataRole.UserRole, entry.term)
+            keys = [entry.term, *entry.aliases]
+            item.setData(Qt.ItemDataRole.UserRole + 1, " | ".join(normalize_term(k) for k in keys))
+            item.setToolTip(entry.definition)
+            self.list.addItem(item)
+        self._filter(self.filter.text())
+
+    def select(self, term: str) -> None:
+        if self.glossary is None:
+            return
+        entry = self.glossary.lookup(term)
+        if entry is None:
+            return
+        self.filter.clear()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == entry.term:
+                self.list.setCurrentItem(item)
+                self.list.scrollToItem(item)
+                return
+
+    def visible_terms(self) -> list[str]:
+        return [
+            self.list.item(r).text()
+            for r in range(self.list.count())
+            if not self.list.item(r).isHidden()
+        ]
+
+    def _filter(self, text: str) -> None:
+        key = normalize_term(text)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setHidden(bool(key) and key not in item.data(Qt.ItemDataRole.UserRole + 1))
+        visible = [self.list.item(r) for r in range(self.list.count())]
+        first = next((i for i in visible if not i.isHidden()), None)
+        current = self.list.currentItem()
+        if first is not None and (current is None or current.isHidden()):
+            self.list.setCurrentItem(first)
+
+    def _show(self, item: QListWidgetItem | None) -> None:
+        if item is None or self.glossary is None:
+            self.card.clear()
+            return
+        entry = self.glossary.lookup(item.data(Qt.ItemDataRole.UserRole))
+        self.card.setHtml(entry_html(entry) if entry else "")

@@ -1,0 +1,144 @@
+"""Settings (the clinic's own library folders) and the Problems view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from index.model import Problem, Severity
+
+
+class SettingsDialog(QDialog):
+    """Library folders: added or removed folders take effect at once."""
+
+    folders_changed = Signal(list)  # list[Path]
+
+    def __init__(self, folders: list[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        intro = QLabel(
+            "Folders of your own documents (Markdown, or text with a .meta.yaml beside it). "
+            "They appear in the contents and in search alongside the documents that come "
+            "with OncoRef, and changes to them are picked up while OncoRef is open.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Library folders")
+        add = QPushButton("&Add folder…", self)
+        add.clicked.connect(self._choose)
+        self.remove = QPushButton("&Remove", self)
+        self.remove.clicked.connect(self._remove)
+        self.list.currentRowChanged.connect(lambda row: self.remove.setEnabled(row >= 0))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(self.remove)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        for folder in folders:
+            self.list.addItem(str(folder))
+        self.remove.setEnabled(False)
+        self.resize(560, 360)
+
+    def folders(self) -> list[Path]:
+        return [Path(self.list.item(r).text()) for r in range(self.list.count())]
+
+    def add_folder(self, folder: Path) -> None:
+        if str(folder) not in {str(f) for f in self.folders()}:
+            self.list.addItem(str(folder))
+            self.folders_changed.emit(self.folders())
+
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a library folder")
+        if folder:
+            self.add_folder(Path(folder))
+
+    def _remove(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self.list.takeItem(row)
+            self.folders_changed.emit(self.folders())
+
+
+class ProblemsDialog(QDialog):
+    """Documents that did not load (or loaded with repairs), and why."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Problems")
+        self.setAccessibleName("Problems")
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Problems")
+        self.tree.setHeaderLabels(["File", "Line", "Problem", "What OncoRef did"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setWordWrap(True)
+        self.tree.setAlternatingRowColors(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree)
+        layout.addWidget(buttons)
+        self.resize(820, 380)
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        self.tree.clear()
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        if not problems:
+            self.summary.setText("Every document loaded without problems.")
+        else:
+            self.summary.setText(
+                f"{errors} error{'s' * (errors != 1)} and {len(problems) - errors} "
+                f"warning{'s' * (len(problems) - errors != 1)}. Errors mean a document is "
+                "missing or incomplete; warnings mean OncoRef repaired something. "
+                "Everything else works as usual."
+            )
+        for problem in problems:
+            message = problem.message
+            if problem.field:
+                message = f"field '{problem.field}': {message}"
+            item = QTreeWidgetItem(
+                [
+                    str(problem.path),
+                    str(problem.line or ""),
+                    f"{problem.severity.value}: {message}",
+                    problem.action,
+                ]
+            )
+            item.setToolTip(0, str(problem.path))
+            item.setToolTip(2, message)
+            self.tree.addTopLevelItem(item)
+        for column in range(4):
+            self.tree.resizeColumnToContents(column)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 320))
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(file, problem) per row, as a person reads them."""
+        return [
+            (self.tree.topLevelItem(r).text(0), self.tree.topLevelItem(r).text(2))
+            for r in range(self.tree.topLevelItemCount())
+        ]

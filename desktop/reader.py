@@ -1,0 +1,330 @@
+"""The reader pane: one document at a time, its glossary terms live, find in page."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeySequence,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTextBrowser,
+    QTextEdit,
+    QToolButton,
+    QToolTip,
+    QWidget,
+)
+
+from index.render import GLOSSARY_SCHEME
+
+READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
+
+
+class Reader(QTextBrowser):
+    """Shows rendered HTML; asks the window what to do with every link."""
+
+    link_activated = Signal(str, QPoint)  # href, where to show a popup (global)
+    section_changed = Signal(str)  # the section at the top of the view, as you scroll
+    term_tooltip = Signal(str, QPoint)  # glossary href under the mouse, global position
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setAccessibleName("Document")
+        self.setAccessibleDescription("The text of the open document")
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.anchorClicked.connect(self._clicked)
+        self._anchors: list[tuple[float, str]] = []
+        self._search_marks: list[QTextEdit.ExtraSelection] = []
+        self._find_marks: list[QTextEdit.ExtraSelection] = []
+        self._scroll_timer = QTimer(self, singleShot=True, interval=80)
+        self._scroll_timer.timeout.connect(self._report_section)
+        self.verticalScrollBar().valueChanged.connect(lambda _: self._scroll_timer.start())
+        self.term_color = QColor("#1a5fb4")
+
+    # -- content ---------------------------------------------------------------
+
+    def show_html(self, html: str) -> None:
+        self.setHtml(html)
+        self._style_terms()
+        self._search_marks = []
+        self._find_marks = []
+        self._apply_marks()
+        self._anchors = self._anchor_positions()
+        self._fit_column()
+
+    def loadResource(self, kind: int, url: QUrl | str) -> object:
+        """Nothing is ever fetched: no remote images, no local files either."""
+        return QByteArray()
+
+    def _style_terms(self) -> None:
+        """Glossary terms get a dotted underline instead of looking like web links."""
+        doc = self.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isAnchor() and fmt.anchorHref().startswith(GLOSSARY_SCHEME):
+                    cursor = QTextCursor(doc)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                    )
+                    term = QTextCharFormat()
+                    term.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                    term.setUnderlineColor(self.term_color)
+                    term.setForeground(self.palette().text())
+                    cursor.mergeCharFormat(term)
+                it += 1
+            block = block.next()
+
+    # -- sections --------------------------------------------------------------
+
+    def _anchor_positions(self) -> list[tuple[float, str]]:
+        layout = self.document().documentLayout()
+        found = []
+        block = self.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                for name in it.fragment().charFormat().anchorNames():
+                    found.append((layout.blockBoundingRect(block).top(), name))
+                it += 1
+            block = block.next()
+        return sorted(found)
+
+    def scroll_to_section(self, section: str | None) -> None:
+        if section:
+            self.scrollToAnchor(section)
+        else:
+            self.verticalScrollBar().setValue(0)
+
+    def current_section(self) -> str | None:
+        if not self._anchors:
+            return None
+        top = self.verticalScrollBar().value() + 4
+        at = bisect.bisect_right([y for y, _ in self._anchors], top) - 1
+        return self._anchors[max(at, 0)][1]
+
+    def _report_section(self) -> None:
+        section = self.current_section()
+        if section:
+            self.section_changed.emit(section)
+
+    # -- layout ----------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._fit_column()
+
+    def _fit_column(self) -> None:
+        """Centre a column of readable width; long lines are hard to follow."""
+        column = self.fontMetrics().averageCharWidth() * READING_COLUMN_CHARS
+        spare = self.width() - column - self.verticalScrollBar().sizeHint().width()
+        margin = max(12, spare // 2)
+        if self.viewportMargins().left() != margin:
+            self.setViewportMargins(margin, 0, margin, 0)
+
+    def zoom_by(self, steps: int) -> None:
+        if steps > 0:
+            self.zoomIn(steps)
+        elif steps < 0:
+            self.zoomOut(-steps)
+        self._anchors = self._anchor_positions()
+        self._fit_column()
+
+    # -- links and tooltips ------------------------------------------------------
+
+    def _clicked(self, url: QUrl) -> None:
+        rect = self.cursorRect()
+        self.link_activated.emit(url.toString(), self.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            href = self.anchorAt(event.pos())  # type: ignore[attr-defined]
+            if href.startswith(GLOSSARY_SCHEME):
+                self.term_tooltip.emit(href, event.globalPos())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Enter on a term reached with Tab opens it, wherever the caret is drawn."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            cursor = self.textCursor()
+            href = cursor.charFormat().anchorHref() if cursor.hasSelection() else ""
+            if href:
+                rect = self.cursorRect(cursor)
+                self.link_activated.emit(href, self.viewport().mapToGlobal(rect.bottomLeft()))
+                return
+        super().keyPressEvent(event)
+
+    # -- highlights --------------------------------------------------------------
+
+    def highlight_words(self, words: list[str]) -> int:
+        """Mark every whole-word occurrence of `words` (the matches of a search)."""
+        marks = []
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(255, 214, 10, 150))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        flags = QTextDocument.FindFlag.FindWholeWords
+        for word in sorted(set(words), key=len, reverse=True):
+            cursor = QTextCursor(self.document())
+            while True:
+                cursor = self.document().find(word, cursor, flags)
+                if cursor.isNull():
+                    break
+                mark = QTextEdit.ExtraSelection()
+                mark.cursor = cursor
+                mark.format = fmt
+                marks.append(mark)
+        self._search_marks = marks
+        self._apply_marks()
+        return len(marks)
+
+    def set_find_marks(self, marks: list[QTextEdit.ExtraSelection]) -> None:
+        self._find_marks = marks
+        self._apply_marks()
+
+    def _apply_marks(self) -> None:
+        self.setExtraSelections(self._search_marks + self._find_marks)
+
+
+class FindBar(QWidget):
+    """Find in page: type, Enter for the next match, Shift+Enter for the previous."""
+
+    closed = Signal()
+
+    def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.matches: list[QTextCursor] = []
+        self.current = -1
+
+        self.field = QLineEdit(self)
+        self.field.setPlaceholderText("Find in page")
+        self.field.setAccessibleName("Find in page")
+        self.field.setClearButtonEnabled(True)
+        self.field.textChanged.connect(self._changed)
+        self.field.returnPressed.connect(self.next)
+        self.count = QLabel(self)
+        self.count.setAccessibleName("Matches")
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("999 of 999") + 8)
+        previous = _tool_button("Previous", "Previous match (Shift+F3)", self.previous, self)
+        following = _tool_button("Next", "Next match (F3)", self.next, self)
+        close = _tool_button("Close", "Close (Esc)", self.close_bar, self)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(self.field, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(previous)
+        layout.addWidget(following)
+        layout.addWidget(close)
+        for keys, slot in [
+            ("Shift+Return", self.previous),
+            ("Shift+Enter", self.previous),
+            ("Escape", self.close_bar),
+        ]:
+            QShortcut(QKeySequence(keys), self.field, slot)
+        self.hide()
+
+    def open(self) -> None:
+        self.show()
+        selected = self.reader.textCursor().selectedText()
+        if selected and len(selected) < 80:
+            self.field.setText(selected)
+        self.field.setFocus()
+        self.field.selectAll()
+        self._changed(self.field.text())
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.reader.set_find_marks([])
+        self.reader.setFocus()
+        self.closed.emit()
+
+    def refresh(self) -> None:
+        """The document changed: find again."""
+        if self.isVisible():
+            self._changed(self.field.text())
+
+    def _changed(self, text: str) -> None:
+        self.matches = []
+        if text.strip():
+            cursor = QTextCursor(self.reader.document())
+            while len(self.matches) < 9999:
+                cursor = self.reader.document().find(text, cursor)
+                if cursor.isNull():
+                    break
+                self.matches.append(QTextCursor(cursor))
+        # Start at the first match after what is on screen.
+        top = self.reader.cursorForPosition(QPoint(0, 0)).position()
+        self.current = next((i for i, c in enumerate(self.matches) if c.position() >= top), 0)
+        self._show()
+
+    def next(self) -> None:
+        if self.matches:
+            self.current = (self.current + 1) % len(self.matches) if self.current >= 0 else 0
+            self._show()
+
+    def previous(self) -> None:
+        if self.matches:
+            self.current = (self.current - 1) % len(self.matches)
+            self._show()
+
+    def _show(self) -> None:
+        text = self.field.text().strip()
+        if not text:
+            self.count.setText("")
+        elif not self.matches:
+            self.count.setText("No matches")
+        else:
+            self.count.setText(f"{self.current + 1} of {len(self.matches)}")
+        every = QTextCharFormat()
+        every.setBackground(QColor(255, 214, 10, 110))
+        this = QTextCharFormat()
+        this.setBackground(QColor(255, 140, 0, 200))
+        marks = []
+        for i, cursor in enumerate(self.matches):
+            mark = QTextEdit.ExtraSelection()
+            mark.cursor = cursor
+            mark.format = this if i == self.current else every
+            marks.append(mark)
+        self.reader.set_find_marks(marks)
+        if self.matches:
+            self.reader.setTextCursor(_collapsed(self.matches[self.current]))
+            self.reader.ensureCursorVisible()
+
+
+def _collapsed(cursor: QTextCursor) -> QTextCursor:
+    moved = QTextCursor(cursor)
+    moved.clearSelection()
+    return moved
+
+
+def _tool_button(text: str, tip: str, slot, parent: QWidget) -> QToolButton:  # type: ignore[no-untyped-def]
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(re.sub(r" \(.*\)", "", tip))
+    button.clicked.connect(slot)
+    return button

@@ -1,0 +1,208 @@
+"""The Search tab: results as you type, a definition card, "did you mean"."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.glossary_views import entry_html
+from index.model import SearchHit, SearchResult
+from index.taxonomy import Taxonomy
+
+DEBOUNCE_MS = 120
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class SearchPanel(QWidget):
+    """Sends queries to the worker (debounced, numbered) and shows only the newest answer."""
+
+    search_requested = Signal(int, str, list)  # serial, text, cancer types
+    open_requested = Signal(object)  # SearchHit
+    define_requested = Signal(str)  # a glossary term
+    superseded = Signal(int)  # the newest serial, for the worker to skip older ones
+    did_you_mean_clicked = Signal(str)  # the suggested spelling
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.serial = 0
+        self.shown_serial = 0
+        self.result: SearchResult | None = None
+        self.ready = False
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self._send)
+
+        self.types = QComboBox(self)
+        self.types.setAccessibleName("Cancer type")
+        self.types.setToolTip("Only show results about this cancer type")
+        self.types.addItem("All cancer types", None)
+        self.types.currentIndexChanged.connect(lambda _: self.set_query(self.text, at_once=True))
+
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Search message")
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.linkActivated.connect(self._message_link)
+
+        self.card = QLabel(self)
+        self.card.setWordWrap(True)
+        self.card.setTextFormat(Qt.TextFormat.RichText)
+        self.card.setAccessibleName("Definition")
+        self.card.setFrameShape(QLabel.Shape.StyledPanel)
+        self.card.setMargin(8)
+        self.card.linkActivated.connect(
+            lambda href: self.define_requested.emit(href.removeprefix("related:"))
+        )
+        self.card.hide()
+
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Search results")
+        self.list.setWordWrap(True)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setSpacing(2)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        self.list.viewport().installEventFilter(self)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.types)
+        layout.addWidget(self.message)
+        layout.addWidget(self.card)
+        layout.addWidget(self.list, 1)
+        self._say("Type in the search box above, " + _EXAMPLE + ".")
+
+    def set_types(self, taxonomy: Taxonomy, type_names: list[str]) -> None:
+        current = self.types.currentData()
+        self.types.blockSignals(True)
+        self.types.clear()
+        self.types.addItem("All cancer types", None)
+        for name in sorted({taxonomy.describe(t).name for t in type_names}, key=str.casefold):
+            self.types.addItem(name, name)
+        self.types.setCurrentIndex(max(0, self.types.findData(current)))
+        self.types.blockSignals(False)
+
+    def set_ready(self, ready: bool) -> None:
+        self.ready = ready
+        if ready and self.text.strip():
+            self.set_query(self.text, at_once=True)
+
+    # -- asking -----------------------------------------------------------------
+
+    def set_query(self, text: str, at_once: bool = False) -> None:
+        self.text = text
+        if not text.strip():
+            self._timer.stop()
+            self.serial += 1  # any answer still on its way is now out of date
+            self.superseded.emit(self.serial)
+            self._clear()
+            self._say("Type a word or two to search for, " + _EXAMPLE + ".")
+            return
+        if not self.ready:
+            self._say("Getting search ready…")
+        if at_once:
+            self._timer.stop()
+            self._send()
+        else:
+            self._timer.start()
+
+    def _send(self) -> None:
+        if not self.ready or not self.text.strip():
+            return
+        self.serial += 1
+        self.superseded.emit(self.serial)
+        types = [self.types.currentData()] if self.types.currentData() else []
+        self.search_requested.emit(self.serial, self.text, types)
+
+    # -- answering --------------------------------------------------------------
+
+    def show_result(self, serial: int, result: SearchResult) -> None:
+        if serial != self.serial:
+            return  # a newer query is on its way; this answer is stale
+        self.shown_serial = serial
+        self.result = result
+        self._clear()
+        if result.definition is not None:
+            self.card.setText(entry_html(result.definition))
+            self.card.show()
+        note = html.escape(result.message) if result.message else ""
+        if result.did_you_mean and result.hits and not result.message:
+            suggestion = html.escape(result.did_you_mean)
+            note = f'Did you mean <a href="dym:{suggestion}">{suggestion}</a>?'
+        elif result.hits:
+            shown = len(result.hits)
+            note = note or f"{shown} section{'s' * (shown != 1)} found"
+        self._say(note)
+        for hit in result.hits:
+            self._add(hit)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def open_current(self) -> None:
+        """Enter in the search box opens the selected (or first) result."""
+        item = self.list.currentItem() or self.list.item(0)
+        if item is not None:
+            self._activated(item)
+
+    def hits(self) -> list[SearchHit]:
+        return [self.list.item(r).data(HIT_ROLE) for r in range(self.list.count())]
+
+    def _add(self, hit: SearchHit) -> None:
+        path = " › ".join(hit.path)
+        label = QLabel(
+            f"<b>{html.escape(hit.heading)}</b><br>"
+            f"<span style='color:gray'>{html.escape(hit.title)}"
+            f"{' › ' + html.escape(path) if len(hit.path) > 1 else ''}</span><br>"
+            f"{hit.snippet}"
+        )
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setContentsMargins(4, 4, 4, 4)
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        item = QListWidgetItem()
+        item.setData(HIT_ROLE, hit)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}, in {hit.title}")
+        item.setToolTip(f"{hit.title} › {path}")
+        self.list.addItem(item)
+        self.list.setItemWidget(item, label)
+        self._fit(item)
+
+    def _fit(self, item: QListWidgetItem) -> None:
+        label = self.list.itemWidget(item)
+        width = max(self.list.viewport().width() - 8, 120)
+        item.setSizeHint(QSize(width, label.heightForWidth(width) + 4))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list.viewport() and event.type() == QEvent.Type.Resize:
+            for row in range(self.list.count()):
+                self._fit(self.list.item(row))
+        return super().eventFilter(watched, event)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        hit = item.data(HIT_ROLE)
+        if hit is not None:
+            self.open_requested.emit(hit)
+
+    def _message_link(self, href: str) -> None:
+        if href.startswith("dym:"):
+            self.did_you_mean_clicked.emit(href[4:])
+
+    def _clear(self) -> None:
+        self.list.clear()
+        self.card.hide()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+
+_EXAMPLE = "for example <i>gleevec side effects</i> or <i>blocked bowel stent</i>"

@@ -1,0 +1,591 @@
+"""The main window: sidebar (Contents, Search, Glossary), reader, toolbar, status bar."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import NamedTuple
+
+from PySide6.QtCore import (
+    QByteArray,
+    QFileSystemWatcher,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.contents import ContentsPanel
+from desktop.glossary_views import DefinitionPopup, GlossaryPanel
+from desktop.library_dialogs import ProblemsDialog, SettingsDialog
+from desktop.reader import FindBar, Reader
+from desktop.search_panel import SearchPanel
+from desktop.theme import reader_css
+from desktop.worker import CoreWorker, WorkerThread
+from index.core import Core
+from index.library import MARKDOWN_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES
+from index.model import Document, SearchHit, Severity
+from index.render import GLOSSARY_SCHEME, DocumentRenderer, entry_for_href
+from index.search import Searcher
+
+DISCLAIMER = "Information, not medical advice. Talk with your care team about your own situation."
+WATCH_DELAY_MS = 400
+
+
+class Location(NamedTuple):
+    doc: str | None  # None: the home page
+    section: str | None = None
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # the library is shown and the first page rendered
+    library_changed = Signal()  # a (re)loaded library is on screen
+    open_library = Signal(list)  # to the worker: list[Path]
+
+    def __init__(
+        self,
+        extra_libraries: list[Path] | None = None,
+        bundled: bool = True,
+        index_dir: Path | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.extra_libraries = [Path(p) for p in extra_libraries or []]
+        self.core: Core | None = None
+        self.searcher: Searcher | None = None
+        self.renderer: DocumentRenderer | None = None
+        self.shown_doc: str | None = None
+        self.history: list[Location] = []
+        self.history_at = -1
+        self.zoom = int(self.settings.value("reader/zoom", 0) or 0)
+        self.is_ready = False
+        self._html_cache: dict[str, str] = {}
+        self._last_query = ""
+
+        self.setWindowTitle("OncoRef")
+        self.setAccessibleName("OncoRef")
+        self._build_widgets()
+        self._build_actions()
+        self._restore_layout()
+
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(self._library_touched)
+        self.watcher.fileChanged.connect(self._library_touched)
+        self._reload_timer = QTimer(self, singleShot=True, interval=WATCH_DELAY_MS)
+        self._reload_timer.timeout.connect(self.reload_library)
+
+        self.worker = CoreWorker(bundled, index_dir)
+        self.thread = WorkerThread(self.worker, self)
+        self.open_library.connect(self.worker.open)
+        self.search.search_requested.connect(self.worker.search)
+        self.search.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
+        self.worker.opened.connect(self._opened)
+        self.worker.indexed.connect(self._indexed)
+        self.worker.progress.connect(self._progress)
+        self.worker.results.connect(self.search.show_result)
+        self.worker.failed.connect(self._failed)
+        self.thread.start()
+        self._busy("Opening the library…")
+        self.open_library.emit(self.library_folders())
+
+    # -- building ---------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.contents = ContentsPanel(self)
+        self.contents.open_requested.connect(lambda d, s: self.open_location(Location(d, s)))
+        self.search = SearchPanel(self)
+        self.search.open_requested.connect(self._open_hit)
+        self.search.define_requested.connect(self.show_in_glossary)
+        self.search.did_you_mean_clicked.connect(self.search_field_set)
+        self.glossary_panel = GlossaryPanel(self)
+
+        self.sidebar = QTabWidget(self)
+        self.sidebar.setAccessibleName("Sidebar")
+        self.sidebar.addTab(self.contents, "&Contents")
+        self.sidebar.addTab(self.search, "&Search")
+        self.sidebar.addTab(self.glossary_panel, "&Glossary")
+        self.sidebar.setDocumentMode(True)
+
+        self.reader = Reader(self)
+        self.reader.link_activated.connect(self._link)
+        self.reader.term_tooltip.connect(self._term_tooltip)
+        self.reader.section_changed.connect(self._scrolled_to)
+        self.find_bar = FindBar(self.reader, self)
+        self.disclaimer = QLabel("ⓘ  " + DISCLAIMER, self)
+        self.disclaimer.setObjectName("disclaimer")
+        self.disclaimer.setAccessibleName("Note")
+        self.disclaimer.setWordWrap(True)
+        self.disclaimer.setContentsMargins(10, 5, 10, 5)
+        self.disclaimer.setAutoFillBackground(True)
+        self.disclaimer.setBackgroundRole(self.disclaimer.backgroundRole().AlternateBase)
+
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.reader, 1)
+        column.addWidget(self.find_bar)
+        column.addWidget(self.disclaimer)
+
+        self.splitter = QSplitter(self)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 760])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.popup = DefinitionPopup(_EmptyGlossary(), self)
+        self.popup.open_in_glossary.connect(self.show_in_glossary)
+
+        self.status = QLabel(self)
+        self.status.setAccessibleName("Status")
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(140)
+        self.progress.setAccessibleName("Working")
+        self.problems_button = QToolButton(self)
+        self.problems_button.setAutoRaise(True)
+        self.problems_button.setAccessibleName("Problems")
+        self.problems_button.clicked.connect(self.show_problems)
+        self.problems_button.hide()
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.problems_button)
+        self.problems_dialog = ProblemsDialog(self)
+        self.settings_dialog: SettingsDialog | None = None
+
+        self.search_field = QLineEdit(self)
+        self.search_field.setPlaceholderText("Search, e.g. gleevec side effects")
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(260)
+        self.search_field.textEdited.connect(self._typed)
+        self.search_field.returnPressed.connect(self.search.open_current)
+
+    def _action(self, text: str, slot, keys=None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if keys is not None:
+            action.setShortcuts(keys if isinstance(keys, list) else [QKeySequence(keys)])
+        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(
+            f"{tip or text.replace('&', '')}" + (f" ({shortcut})" if shortcut else "")
+        )
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.back_action = self._action("&Back", self.back, std.Back)
+        self.forward_action = self._action("&Forward", self.forward, std.Forward)
+        self.home_action = self._action("&Home", self.go_home, "Alt+Home", "The library")
+        self.print_action = self._action("&Print…", lambda: None, std.Print)
+        self.print_action.setEnabled(False)
+        self.print_action.setToolTip("Printing handouts is coming in a later version")
+        self.zoom_in_action = self._action(
+            "Zoom &in", lambda: self.set_zoom(self.zoom + 1), std.ZoomIn
+        )
+        self.zoom_out_action = self._action(
+            "Zoom &out", lambda: self.set_zoom(self.zoom - 1), std.ZoomOut
+        )
+        self.zoom_reset_action = self._action("&Actual size", lambda: self.set_zoom(0), "Ctrl+0")
+        self.find_action = self._action("&Find in page…", self.find_bar.open, std.Find)
+        self.find_next_action = self._action("Find &next", self.find_bar.next, std.FindNext)
+        self.find_previous_action = self._action(
+            "Find pre&vious", self.find_bar.previous, std.FindPrevious
+        )
+        self.search_action = self._action("&Search…", self.focus_search, ["Ctrl+K", "Ctrl+L"])
+        self.settings_action = self._action("&Settings…", self.show_settings, std.Preferences)
+        self.problems_action = self._action("&Problems…", self.show_problems)
+        self.quit_action = self._action("&Quit", self.close, std.Quit)
+        tab_actions = []
+        for number, name in enumerate(["Contents", "Search", "Glossary"]):
+            tab_actions.append(
+                self._action(
+                    f"Show {name}", lambda _=False, n=number: self.show_tab(n), f"Alt+{number + 1}"
+                )
+            )
+        self.back_action.setEnabled(False)
+        self.forward_action.setEnabled(False)
+
+        toolbar = self.addToolBar("Navigation")
+        toolbar.setObjectName("navigation")
+        toolbar.setMovable(False)
+        toolbar.setAccessibleName("Toolbar")
+        for action in (self.back_action, self.forward_action, self.home_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search_field)
+        toolbar.addSeparator()
+        for action in (self.zoom_out_action, self.zoom_in_action, self.print_action):
+            toolbar.addAction(action)
+        self.zoom_out_action.setIconText("A−")
+        self.zoom_in_action.setIconText("A+")
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        for action in (self.print_action, self.settings_action, self.problems_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        for action in (
+            self.find_action,
+            self.find_next_action,
+            self.find_previous_action,
+            self.search_action,
+        ):
+            edit_menu.addAction(action)
+        view_menu = menus.addMenu("&View")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for action in tab_actions:
+            view_menu.addAction(action)
+        go_menu = menus.addMenu("&Go")
+        for action in (self.back_action, self.forward_action, self.home_action):
+            go_menu.addAction(action)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry", QByteArray())
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 780)
+        splitter = self.settings.value("window/splitter", QByteArray())
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        self.reader.zoom_by(self.zoom)
+        self.show_tab(int(self.settings.value("window/tab", 0) or 0), focus=False)
+
+    # -- the library ------------------------------------------------------------
+
+    def library_folders(self) -> list[Path]:
+        """Folders from the command line, then those added in Settings."""
+        saved = self.settings.value("library/folders", []) or []
+        if isinstance(saved, str):
+            saved = [saved]
+        folders = list(self.extra_libraries)
+        for folder in map(Path, saved):
+            if folder not in folders:
+                folders.append(folder)
+        return folders
+
+    def set_library_folders(self, folders: list[Path]) -> None:
+        self.settings.setValue("library/folders", [str(f) for f in folders])
+        self.reload_library()
+
+    def reload_library(self) -> None:
+        self._busy("Reading the library…")
+        self.open_library.emit(self.library_folders())
+
+    def _opened(self, core: Core) -> None:
+        first = self.core is None
+        self.core = core
+        self.renderer = DocumentRenderer(core.glossary)
+        self._html_cache.clear()
+        self.contents.set_library(core.library, core.taxonomy)
+        self.glossary_panel.set_glossary(core.glossary)
+        self.popup.glossary = core.glossary
+        self.search.set_types(
+            core.taxonomy,
+            [d.meta.cancer_types[0] for d in core.library.documents if d.meta.cancer_types],
+        )
+        self._show_problems_count()
+        self._watch(core)
+        sections = sum(len(d.sections) for d in core.library.documents)
+        self.status.setText(f"{len(core.library.documents)} documents · {sections} sections")
+        if first:
+            self.open_location(self._start_location(core), record=True)
+            self.is_ready = True
+            self.ready.emit()
+        else:
+            self._refresh_current()
+        self.library_changed.emit()
+
+    def _indexed(self, core: Core) -> None:
+        self.searcher = core.searcher()
+        self.progress.hide()
+        self.search.set_ready(True)
+
+    def _start_location(self, core: Core) -> Location:
+        last = self.settings.value("reader/last", [])
+        if isinstance(last, list) and last and core.library.get(str(last[0])):
+            return Location(str(last[0]), str(last[1]) if len(last) > 1 and last[1] else None)
+        first = self.contents.model.index(0, 0)
+        doc = self.contents.model.index(0, 0, first).data(Qt.ItemDataRole.UserRole + 1)
+        return Location(doc) if doc else Location(None)
+
+    def _refresh_current(self) -> None:
+        """After a reload: show the same place, or home if the document is gone."""
+        here = self.here()
+        self.shown_doc = None
+        if here.doc is not None and self.core and self.core.library.get(here.doc) is None:
+            here = Location(None)
+        scroll = self.reader.verticalScrollBar().value()
+        self.open_location(here, record=False)
+        if here.section is None or here.doc is not None:
+            self.reader.verticalScrollBar().setValue(scroll)
+
+    def _watch(self, core: Core) -> None:
+        """Watch the clinic's folders (not the bundled one) for changes on disk."""
+        old = self.watcher.directories() + self.watcher.files()
+        if old:
+            self.watcher.removePaths(old)
+        paths: list[str] = []
+        for root in self.library_folders():
+            if not root.is_dir():
+                continue
+            paths.append(str(root))
+            for path in root.rglob("*"):
+                if (
+                    path.is_dir()
+                    or path.suffix in MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+                    or path.name.endswith(SIDECAR_SUFFIX)
+                ):
+                    paths.append(str(path))
+                if len(paths) > 2000:
+                    break
+        if paths:
+            self.watcher.addPaths(paths)
+
+    def _library_touched(self, _path: str) -> None:
+        self._reload_timer.start()
+
+    def _progress(self, message: str) -> None:
+        self._busy(message)
+
+    def _busy(self, message: str) -> None:
+        self.progress.show()
+        self.statusBar().showMessage(message, 4000)
+
+    def _failed(self, message: str) -> None:
+        self.progress.hide()
+        self.statusBar().showMessage(message)
+        self.status.setText(message)
+
+    def _show_problems_count(self) -> None:
+        problems = self.core.problems if self.core else []
+        self.problems_dialog.set_problems(problems)
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        if problems:
+            noun = "problem" if len(problems) == 1 else "problems"
+            self.problems_button.setText(f"⚠ {len(problems)} {noun}")
+            self.problems_button.setToolTip(
+                f"{errors} document error(s); click to see which files and why"
+            )
+            self.problems_button.show()
+        else:
+            self.problems_button.hide()
+
+    def show_problems(self) -> None:
+        self.problems_dialog.show()
+        self.problems_dialog.raise_()
+
+    def show_settings(self) -> None:
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self.library_folders(), self)
+            self.settings_dialog.folders_changed.connect(self.set_library_folders)
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+
+    # -- reading ----------------------------------------------------------------
+
+    def here(self) -> Location:
+        if self.history_at < 0:
+            return Location(None)
+        location = self.history[self.history_at]
+        if location.doc is not None and location.doc == self.shown_doc:
+            return Location(location.doc, self.reader.current_section() or location.section)
+        return location
+
+    def open_location(
+        self, location: Location, record: bool = True, highlight: list[str] | None = None
+    ) -> None:
+        if self.core is None:
+            return
+        doc = self.core.library.get(location.doc) if location.doc else None
+        if doc is None:
+            location = Location(None)
+        if doc is None and self.shown_doc != "":
+            self.reader.show_html(self._home_html())
+            self.shown_doc = ""
+        elif doc is not None and self.shown_doc != doc.id:
+            self.reader.show_html(self._document_html(doc))
+            self.shown_doc = doc.id
+            self.find_bar.refresh()
+        self.reader.scroll_to_section(location.section)
+        self.reader.highlight_words(highlight or [])
+        if doc is not None:
+            self.contents.show_current(doc.id, location.section)
+            self.setWindowTitle(f"{doc.title} — OncoRef")
+            self.settings.setValue("reader/last", [doc.id, location.section or ""])
+        else:
+            self.setWindowTitle("OncoRef")
+        if record:
+            current = self.history[self.history_at] if self.history_at >= 0 else None
+            if current != location:
+                del self.history[self.history_at + 1 :]
+                self.history.append(location)
+                self.history_at = len(self.history) - 1
+        self._update_history_actions()
+
+    def _document_html(self, doc: Document) -> str:
+        if doc.id not in self._html_cache and self.renderer is not None:
+            self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
+            self._html_cache[doc.id] = self.renderer.document_html(doc)
+        return self._html_cache[doc.id]
+
+    def _home_html(self) -> str:
+        self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
+        parts = [
+            '<h1 class="title">OncoRef</h1>',
+            "<p>Trusted cancer information that works without the internet. Pick a "
+            "document below or in <b>Contents</b>, or type in the search box. Underlined "
+            "medical words explain themselves: point at one, or click it.</p>",
+        ]
+        model = self.contents.model
+        for row in range(model.rowCount()):
+            type_index = model.index(row, 0)
+            parts.append(f"<h2>{html.escape(type_index.data())}</h2><ul>")
+            for doc_row in range(model.rowCount(type_index)):
+                index = model.index(doc_row, 0, type_index)
+                doc_id = index.data(Qt.ItemDataRole.UserRole + 1)
+                parts.append(
+                    f'<li><a href="doc:{html.escape(doc_id)}">{html.escape(index.data())}</a></li>'
+                )
+            parts.append("</ul>")
+        return "\n".join(parts)
+
+    def _scrolled_to(self, section: str) -> None:
+        if self.shown_doc:
+            self.contents.show_current(self.shown_doc, section)
+            self.settings.setValue("reader/last", [self.shown_doc, section])
+
+    def back(self) -> None:
+        if self.history_at > 0:
+            self._remember_scroll()
+            self.history_at -= 1
+            self.open_location(self.history[self.history_at], record=False)
+
+    def forward(self) -> None:
+        if self.history_at < len(self.history) - 1:
+            self._remember_scroll()
+            self.history_at += 1
+            self.open_location(self.history[self.history_at], record=False)
+
+    def _remember_scroll(self) -> None:
+        """Going back returns to where you were reading, not just to the section opened."""
+        if self.history_at >= 0:
+            self.history[self.history_at] = self.here()
+
+    def go_home(self) -> None:
+        self._remember_scroll()
+        self.open_location(Location(None))
+
+    def _update_history_actions(self) -> None:
+        self.back_action.setEnabled(self.history_at > 0)
+        self.forward_action.setEnabled(self.history_at < len(self.history) - 1)
+
+    def set_zoom(self, zoom: int) -> None:
+        zoom = max(-4, min(zoom, 12))
+        self.reader.zoom_by(zoom - self.zoom)
+        self.zoom = zoom
+        self.settings.setValue("reader/zoom", zoom)
+
+    # -- links, terms, search -----------------------------------------------------
+
+    def _link(self, href: str, where: QPoint) -> None:
+        if href.startswith(GLOSSARY_SCHEME) and self.core is not None:
+            entry = entry_for_href(self.core.glossary, href)
+            if entry is not None:
+                self.popup.show_entry(entry, where)
+        elif href.startswith("doc:"):
+            self._remember_scroll()
+            self.open_location(Location(href[4:]))
+        elif href.startswith(("https://", "http://", "mailto:")):
+            QDesktopServices.openUrl(QUrl(href))  # the system browser, only on a click
+        elif href.startswith("#"):
+            self.reader.scroll_to_section(href[1:])
+
+    def _term_tooltip(self, href: str, where: QPoint) -> None:
+        entry = entry_for_href(self.core.glossary, href) if self.core else None
+        if entry is not None:
+            QToolTip.showText(
+                where,
+                f"<b>{html.escape(entry.term)}</b><br>{html.escape(entry.definition)}"
+                "<br><i>Click for more</i>",
+                self.reader,
+            )
+
+    def _typed(self, text: str) -> None:
+        if text.strip():
+            self.show_tab(1, focus=False)
+        self.search.set_query(text)
+
+    def search_field_set(self, text: str) -> None:
+        self.search_field.setText(text)
+        self._typed(text)
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def _open_hit(self, hit: SearchHit) -> None:
+        if self.core is None:
+            return
+        doc = self.core.library.get(hit.doc)
+        section = doc.section(hit.section) if doc else None
+        words: list[str] = []
+        if section is not None and self.searcher is not None:
+            words = self.searcher.matching_words(
+                section.heading + "\n" + section.text, self.search.text
+            )
+        self._remember_scroll()
+        self.open_location(Location(hit.doc, hit.section), highlight=words)
+        self.reader.setFocus()
+
+    def show_in_glossary(self, term: str) -> None:
+        self.show_tab(2)
+        self.glossary_panel.select(term)
+
+    def show_tab(self, number: int, focus: bool = True) -> None:
+        self.sidebar.setCurrentIndex(max(0, min(number, 2)))
+        if focus and self.sidebar.currentWidget() is not None:
+            self.sidebar.currentWidget().setFocus()
+
+    # -- closing ----------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/tab", self.sidebar.currentIndex())
+        self.settings.sync()
+        self.thread.stop()
+        super().closeEvent(event)
+
+
+class _EmptyGlossary:
+    """Until the library is open there is nothing to define."""
+
+    entries: list = []  # noqa: RUF012
+
+    def lookup(self, _text: str) -> None:
+        return None
