@@ -50,6 +50,7 @@ class Reader(QTextBrowser):
         )
         self.anchorClicked.connect(self._clicked)
         self._anchors: list[tuple[float, str]] = []
+        self._opened_at: tuple[str | None, int] = (None, -1)
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._find_marks: list[QTextEdit.ExtraSelection] = []
         self._scroll_timer = QTimer(self, singleShot=True, interval=80)
@@ -73,8 +74,14 @@ class Reader(QTextBrowser):
         return QByteArray()
 
     def _style_terms(self) -> None:
-        """Glossary terms get a dotted underline instead of looking like web links."""
+        """Glossary terms get a dotted underline instead of looking like web links
+        (Qt's HTML cannot say "dotted", so the formats are set here, in one edit)."""
         doc = self.document()
+        term = QTextCharFormat()
+        term.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        term.setUnderlineColor(self.term_color)
+        term.setForeground(self.palette().text())
+        spans = []
         block = doc.begin()
         while block.isValid():
             it = block.begin()
@@ -82,18 +89,16 @@ class Reader(QTextBrowser):
                 fragment = it.fragment()
                 fmt = fragment.charFormat()
                 if fmt.isAnchor() and fmt.anchorHref().startswith(GLOSSARY_SCHEME):
-                    cursor = QTextCursor(doc)
-                    cursor.setPosition(fragment.position())
-                    cursor.setPosition(
-                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
-                    )
-                    term = QTextCharFormat()
-                    term.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                    term.setUnderlineColor(self.term_color)
-                    term.setForeground(self.palette().text())
-                    cursor.mergeCharFormat(term)
+                    spans.append((fragment.position(), fragment.length()))
                 it += 1
             block = block.next()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        for start, length in spans:
+            cursor.setPosition(start)
+            cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(term)
+        cursor.endEditBlock()
 
     # -- sections --------------------------------------------------------------
 
@@ -115,8 +120,14 @@ class Reader(QTextBrowser):
             self.scrollToAnchor(section)
         else:
             self.verticalScrollBar().setValue(0)
+        # A section near the end cannot reach the top of the view; it is still the one
+        # being read until the reader scrolls.
+        self._opened_at = (section, self.verticalScrollBar().value())
 
     def current_section(self) -> str | None:
+        section, scrolled = self._opened_at
+        if section and scrolled == self.verticalScrollBar().value():
+            return section
         if not self._anchors:
             return None
         top = self.verticalScrollBar().value() + 4

@@ -178,6 +178,8 @@ class SearchPanel(QWidget):
 
     def _fit(self, item: QListWidgetItem) -> None:
         label = self.list.itemWidget(item)
+        if label is None:
+            return
         width = max(self.list.viewport().width() - 8, 120)
         item.setSizeHint(QSize(width, label.heightForWidth(width) + 4))
 

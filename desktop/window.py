@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import (
     QByteArray,
@@ -37,11 +37,13 @@ from desktop.reader import FindBar, Reader
 from desktop.search_panel import SearchPanel
 from desktop.theme import reader_css
 from desktop.worker import CoreWorker, WorkerThread
-from index.core import Core
 from index.library import MARKDOWN_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES
 from index.model import Document, SearchHit, Severity
 from index.render import GLOSSARY_SCHEME, DocumentRenderer, entry_for_href
-from index.search import Searcher
+
+if TYPE_CHECKING:
+    from index.core import Core
+    from index.search import Searcher
 
 DISCLAIMER = "Information, not medical advice. Talk with your care team about your own situation."
 WATCH_DELAY_MS = 400

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from index.core import Core, open_core
 from index.model import SearchResult
+
+if TYPE_CHECKING:
+    from index.core import Core
 
 
 class CoreWorker(QObject):
@@ -45,6 +48,8 @@ class CoreWorker(QObject):
     def open(self, libraries: list[Path]) -> None:
         """Load the library (shown at once), then bring the index up to date."""
         try:
+            from index.core import open_core  # here, so the window never waits for Whoosh
+
             core = open_core(libraries, bundled=self.bundled, index_dir=self.index_dir)
         except Exception as exc:  # a library must never take the window down
             self.failed.emit(f"The library could not be opened: {exc}")

@@ -71,6 +71,7 @@ class TermMarker:
         self.glossary = glossary
         self._folded: dict[tuple[str, ...], GlossaryEntry] = {}
         self._exact: dict[tuple[str, ...], GlossaryEntry] = {}
+        self._longest: dict[str, int] = {}  # first word, folded -> most words a term has
         for entry in glossary.entries:
             if entry.link_only:
                 continue
@@ -83,6 +84,8 @@ class TermMarker:
                 for form in _inflections(words):
                     key = tuple(form) if exact else tuple(w.casefold() for w in form)
                     table.setdefault(key, entry)
+                    first = form[0].casefold()
+                    self._longest[first] = max(self._longest.get(first, 0), len(form))
 
     def find(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
         """Every term in `text` as (start, end, entry), longest match first, no overlaps."""
@@ -91,7 +94,8 @@ class TermMarker:
         i = 0
         while i < len(words):
             match = None
-            for n in range(min(_MAX_TERM_WORDS, len(words) - i), 0, -1):
+            longest = self._longest.get(words[i].group().casefold(), 0)
+            for n in range(min(longest, len(words) - i), 0, -1):
                 run = words[i : i + n]
                 if any(text[a.end() : b.start()].strip() for a, b in itertools.pairwise(run)):
                     continue  # only spaces may separate the words of one term

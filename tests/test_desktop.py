@@ -1,0 +1,352 @@
+"""The window, driven the way a person would: clicks, typing, keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtGui import QHelpEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolTip, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.app import make_application
+from desktop.contents import DOC_ROLE, SECTION_ROLE, ContentsModel
+from desktop.window import Location, MainWindow
+from index.core import Core
+from index.model import SearchResult
+from tests.conftest import write
+
+GIST = "acs-treating-gist"
+NCI = "nci-small-intestine-cancer-treatment"
+
+
+@pytest.fixture(scope="session")
+def shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("window-index")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def open_window(qtbot: QtBot, settings: QSettings, index_dir: Path, **kwargs) -> MainWindow:  # type: ignore[no-untyped-def]
+    make_application()
+    window = MainWindow(index_dir=index_dir, settings=settings, **kwargs)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=20000):
+        window.show()
+    qtbot.waitUntil(lambda: window.search.ready, timeout=20000)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, settings: QSettings, shared_index: Path) -> MainWindow:
+    return open_window(qtbot, settings, shared_index)
+
+
+def tree_rows(window: MainWindow) -> list[tuple[str, str | None, str | None]]:
+    """(label, doc, section) of every visible row, top to bottom."""
+    rows = []
+    proxy = window.contents.proxy
+
+    def walk(parent) -> None:  # type: ignore[no-untyped-def]
+        for row in range(proxy.rowCount(parent)):
+            index = proxy.index(row, 0, parent)
+            rows.append((index.data(), index.data(DOC_ROLE), index.data(SECTION_ROLE)))
+            walk(index)
+
+    from PySide6.QtCore import QModelIndex
+
+    walk(QModelIndex())
+    return rows
+
+
+def click_tree(qtbot: QtBot, window: MainWindow, doc: str, section: str | None) -> None:
+    tree = window.contents.tree
+    index = window.contents.proxy.mapFromSource(window.contents.model.find(doc, section))
+    assert index.isValid()
+    tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+    rect = tree.visualRect(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def top_block_text(window: MainWindow) -> str:
+    return window.reader.cursorForPosition(QPoint(5, 5)).block().text()
+
+
+def test_the_contents_model_is_a_proper_qt_model(qtmodeltester, bundled_core: Core) -> None:  # type: ignore[no-untyped-def]
+    model = ContentsModel()
+    model.set_library(bundled_core.library, bundled_core.taxonomy)
+    qtmodeltester.check(model)
+
+
+def test_tree_lists_types_then_documents_then_sections(window: MainWindow) -> None:
+    rows = tree_rows(window)
+    types = [label for label, doc, _ in rows if doc is None]
+    assert "Gastrointestinal stromal tumour (GIST)" in types
+    assert "Small intestine cancer" in types
+    gist_type = rows.index(("Gastrointestinal stromal tumour (GIST)", None, None))
+    assert rows[gist_type + 1][1] == GIST and rows[gist_type + 1][2] is None
+    assert rows[gist_type + 2][1] == GIST and rows[gist_type + 2][2] is not None
+
+
+def test_filter_narrows_the_tree(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.contents.filter, "ablation")
+    rows = tree_rows(window)
+    sections = [label for label, _, section in rows if section]
+    assert "Possible side effects of ablation" in sections
+    assert "Imatinib (Gleevec)" not in sections
+    assert {doc for _, doc, _ in rows if doc} == {GIST}
+
+
+def test_clicking_a_section_opens_it_at_the_top(qtbot: QtBot, window: MainWindow) -> None:
+    section = next(s for s in window.core.library.get(GIST).sections if s.heading == "Embolization")
+    click_tree(qtbot, window, GIST, section.id)
+    assert window.shown_doc == GIST
+    assert window.windowTitle().startswith("Treating Gastrointestinal Stromal Tumors")
+    qtbot.waitUntil(lambda: top_block_text(window) == "Embolization")
+    assert window.reader.current_section() == section.id
+
+
+def test_scrolling_the_reader_follows_in_the_tree(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_location(Location(NCI))
+    target = window.core.library.get(NCI).sections[12]
+    window.reader.scroll_to_section(target.id)
+    tree = window.contents.tree
+    qtbot.waitUntil(lambda: tree.currentIndex().data(SECTION_ROLE) == target.id)
+
+
+def test_typing_a_search_shows_results_and_enter_opens_the_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    qtbot.keyClicks(window.search_field, "gleevec")
+    qtbot.waitUntil(lambda: bool(window.search.result and window.search.hits()))
+    assert window.sidebar.currentWidget() is window.search
+    hits = window.search.hits()
+    assert hits[0].doc == GIST
+    assert window.search.card.isVisible() and "imatinib" in window.search.card.text()
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert window.shown_doc == GIST
+    marked = {m.cursor.selectedText().casefold() for m in window.reader.extraSelections()}
+    assert marked & {"gleevec", "imatinib"}
+
+
+def test_clicking_a_result_opens_its_section(qtbot: QtBot, window: MainWindow) -> None:
+    window.search_field_set("blocked bowel stent")
+    qtbot.waitUntil(lambda: bool(window.search.hits()))
+    item = window.search.list.item(0)
+    hit = window.search.hits()[0]
+    rect = window.search.list.visualItemRect(item)
+    qtbot.mouseClick(window.search.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert (window.shown_doc, window.reader.current_section()) == (hit.doc, hit.section)
+
+
+def test_a_newer_keystroke_supersedes_older_queries(qtbot: QtBot, window: MainWindow) -> None:
+    answered: list[int] = []
+    window.worker.results.connect(lambda serial, _: answered.append(serial))
+    for text in ["i", "im", "ima", "imat", "imatinib"]:
+        window.search.set_query(text, at_once=True)
+    qtbot.waitUntil(lambda: window.search.shown_serial == window.search.serial)
+    assert window.search.result.query == "imatinib"
+    assert answered[-1] == window.search.serial
+    before = window.search.hits()
+    window.search.show_result(window.search.serial - 3, SearchResult("im", []))  # late, stale
+    assert window.search.hits() == before and window.search.result.query == "imatinib"
+
+
+def test_an_empty_or_useless_query_explains_itself(qtbot: QtBot, window: MainWindow) -> None:
+    wait_for_answer(qtbot, window, "the of and")
+    assert window.search.message.isVisible() and "for example" in window.search.message.text()
+    assert window.search.hits() == []
+    window.search_field_set("")
+    assert "Type a word" in window.search.message.text()
+
+
+def test_a_misspelling_offers_did_you_mean(qtbot: QtBot, window: MainWindow) -> None:
+    wait_for_answer(qtbot, window, "imatinb resistance")
+    assert "imatinib" in window.search.message.text()
+
+
+def test_filter_by_cancer_type(qtbot: QtBot, window: MainWindow) -> None:
+    combo: QComboBox = window.search.types
+    combo.setCurrentIndex(combo.findText("Gastrointestinal stromal tumour (GIST)"))
+    wait_for_answer(qtbot, window, "surgery")
+    assert {h.doc for h in window.search.hits()} == {GIST}
+
+
+def wait_for_answer(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    window.search_field_set(text)
+    qtbot.waitUntil(lambda: bool(window.search.result and window.search.result.query == text))
+
+
+def term_position(window: MainWindow, href: str) -> int:
+    doc = window.reader.document()
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().anchorHref() == href:
+                return fragment.position()
+            it += 1
+        block = block.next()
+    raise AssertionError(f"{href} is not in the document")
+
+
+def test_clicking_a_term_opens_its_definition(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_location(Location(NCI))
+    position = term_position(window, "glossary:organ")
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(position + 1)
+    window.reader.setTextCursor(cursor)
+    window.reader.ensureCursorVisible()
+    point = window.reader.cursorRect(cursor).center()
+    qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(window.popup.isVisible)
+    assert window.popup.entry.term == "organ"
+    assert "special job" in window.popup.text.text()
+    qtbot.mouseClick(window.popup.button, Qt.MouseButton.LeftButton)
+    assert window.sidebar.currentWidget() is window.glossary_panel
+    assert window.glossary_panel.list.currentItem().text() == "organ"
+
+
+def test_a_term_opens_from_the_keyboard_and_shows_a_tooltip(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.open_location(Location("ronny-allan-small-intestine-nets"))
+    reader = window.reader
+    reader.setFocus()
+    reader.moveCursor(QTextCursor.MoveOperation.Start)
+    for _ in range(30):  # Tab from link to link, as a keyboard user does
+        qtbot.keyClick(reader, Qt.Key.Key_Tab)
+        if reader.textCursor().charFormat().anchorHref() == "glossary:carcinoid":
+            break
+    assert reader.textCursor().charFormat().anchorHref() == "glossary:carcinoid"
+    qtbot.keyClick(reader, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.popup.isVisible)
+    assert window.popup.entry.term == "carcinoid"
+    window.popup.hide()
+
+    cursor = QTextCursor(reader.document())
+    cursor.setPosition(term_position(window, "glossary:multifocal") + 1)
+    point = reader.cursorRect(cursor).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, reader.viewport().mapToGlobal(point))
+    reader.viewportEvent(event)
+    assert "more than one tumour" in QToolTip.text()
+
+
+def test_back_and_forward_across_documents_and_sections(qtbot: QtBot, window: MainWindow) -> None:
+    gist = window.core.library.get(GIST)
+    window.open_location(Location(NCI))
+    window.open_location(Location(GIST, gist.sections[5].id))
+    window.open_location(Location(GIST, gist.sections[20].id))
+    assert window.back_action.isEnabled() and not window.forward_action.isEnabled()
+    window.back_action.trigger()
+    assert (window.shown_doc, window.reader.current_section()) == (GIST, gist.sections[5].id)
+    window.back_action.trigger()
+    assert window.shown_doc == NCI
+    window.forward_action.trigger()
+    window.forward_action.trigger()
+    assert (window.shown_doc, window.reader.current_section()) == (GIST, gist.sections[20].id)
+    assert not window.forward_action.isEnabled()
+    assert QKeySequence(QKeySequence.StandardKey.Back) in window.back_action.shortcuts()
+
+
+def test_find_in_page_counts_and_steps_through_matches(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_location(Location(GIST))
+    expected = window.reader.toPlainText().casefold().count("sunitinib")
+    window.find_action.trigger()
+    assert window.find_bar.isVisible() and window.find_bar.field.hasFocus()
+    qtbot.keyClicks(window.find_bar.field, "sunitinib")
+    assert window.find_bar.count.text() == f"1 of {expected}"
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    assert window.find_bar.count.text() == f"2 of {expected}"
+    assert window.reader.textCursor().block().text().casefold().count("sunitinib") >= 1
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.find_bar.count.text() == f"1 of {expected}"
+    qtbot.keyClicks(window.find_bar.field, "zzz")
+    assert window.find_bar.count.text() == "No matches"
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+
+
+def test_a_library_folder_with_a_good_and_a_broken_document(
+    qtbot: QtBot, settings: QSettings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "clinic"
+    write(
+        folder / "port-care.md",
+        "---\ntitle: Caring for your port\ncancerTypes: [Stomach cancer]\n---\n"
+        "# Flushing\n\nThe nurse flushes the port with saline every four weeks.\n",
+    )
+    write(folder / "scan.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    window = open_window(qtbot, settings, tmp_path / "index")
+    with qtbot.waitSignal(window.library_changed, timeout=20000):
+        window.show_settings()
+        window.settings_dialog.add_folder(folder)
+    labels = [label for label, _, _ in tree_rows(window)]
+    assert "Caring for your port" in labels and "Stomach cancer" in labels
+    rows = window.problems_dialog.rows()
+    assert any(f.endswith("scan.md") and "binary" in p for f, p in rows)
+    assert window.problems_button.isVisible()
+    qtbot.waitUntil(lambda: window.search.ready)
+    window.search_field_set("saline")
+    qtbot.waitUntil(lambda: bool(window.search.hits()), timeout=20000)
+    assert window.search.hits()[0].title == "Caring for your port"
+
+    # A new file in the folder shows up without a restart.
+    with qtbot.waitSignal(window.library_changed, timeout=20000):
+        write(folder / "diet.md", "---\ntitle: Eating after surgery\n---\nSmall meals.\n")
+    assert "Eating after surgery" in [label for label, _, _ in tree_rows(window)]
+    assert QSettings(settings.fileName(), QSettings.Format.IniFormat).value(
+        "library/folders", []
+    ) in ([str(folder)], str(folder))
+
+
+def test_size_zoom_and_last_section_are_remembered(
+    qtbot: QtBot, settings: QSettings, shared_index: Path
+) -> None:
+    window = open_window(qtbot, settings, shared_index)
+    section = window.core.library.get(GIST).sections[30]
+    window.open_location(Location(GIST, section.id))
+    window.zoom_in_action.trigger()
+    window.zoom_in_action.trigger()
+    window.resize(700, 500)  # the offscreen screen is 800 x 600
+    window.close()
+    again = open_window(qtbot, settings, shared_index)
+    assert again.zoom == 2
+    assert again.size().width() == 700
+    assert (again.shown_doc, again.reader.current_section()) == (GIST, section.id)
+
+
+def test_links_never_reach_the_network_unless_clicked(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "desktop.window.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
+    )
+    window.open_location(Location(NCI))
+    assert window.reader.loadResource(2, "https://nci-media.cancer.gov/x.jpg").isEmpty()
+    assert opened == []
+    window._link("https://www.cancer.gov/", QPoint(0, 0))
+    assert opened == ["https://www.cancer.gov/"]
+
+
+def test_the_note_and_accessible_names_are_there(window: MainWindow) -> None:
+    assert window.disclaimer.isVisible() and "not medical advice" in window.disclaimer.text()
+    for widget in window.findChildren(QWidget):
+        if isinstance(widget, QLineEdit | QComboBox | QAbstractItemView) and widget.isVisible():
+            assert widget.accessibleName(), widget
+    assert window.reader.accessibleName() == "Document"
+
+
+def test_the_glossary_tab_lists_and_filters_every_entry(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.glossary_panel
+    assert panel.visible_terms()[:2] == sorted(panel.visible_terms(), key=str.casefold)[:2]
+    assert len(panel.visible_terms()) == len(window.core.glossary)
+    qtbot.keyClicks(panel.filter, "gleevec")
+    assert panel.visible_terms() == ["imatinib"]
+    assert "Gleevec" in panel.card.toPlainText()
