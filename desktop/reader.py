@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QKeySequence,
+    QPalette,
     QShortcut,
     QTextCharFormat,
     QTextCursor,
@@ -61,6 +62,7 @@ class Reader(QTextBrowser):
     # -- content ---------------------------------------------------------------
 
     def show_html(self, html: str) -> None:
+        self.term_color = self.palette().color(QPalette.ColorRole.Link)
         self.setHtml(html)
         self._style_terms()
         self._search_marks = []
@@ -148,10 +150,17 @@ class Reader(QTextBrowser):
     def _fit_column(self) -> None:
         """Centre a column of readable width; long lines are hard to follow."""
         column = self.fontMetrics().averageCharWidth() * READING_COLUMN_CHARS
-        spare = self.width() - column - self.verticalScrollBar().sizeHint().width()
+        spare = self.viewport().width() - column
         margin = max(12, spare // 2)
-        if self.viewportMargins().left() != margin:
-            self.setViewportMargins(margin, 0, margin, 0)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if fmt.leftMargin() != margin:
+            fmt.setLeftMargin(margin)
+            fmt.setRightMargin(margin)
+            fmt.setTopMargin(16)
+            fmt.setBottomMargin(24)
+            root.setFrameFormat(fmt)
+            self._anchors = self._anchor_positions()
 
     def zoom_by(self, steps: int) -> None:
         if steps > 0:

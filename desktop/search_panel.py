@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -72,6 +73,7 @@ class SearchPanel(QWidget):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.list.viewport().installEventFilter(self)
+        self._soft_selection()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -158,10 +160,10 @@ class SearchPanel(QWidget):
 
     def _add(self, hit: SearchHit) -> None:
         path = " › ".join(hit.path)
+        where = " › ".join([hit.title, *hit.path[:-1]])
         label = QLabel(
             f"<b>{html.escape(hit.heading)}</b><br>"
-            f"<span style='color:gray'>{html.escape(hit.title)}"
-            f"{' › ' + html.escape(path) if len(hit.path) > 1 else ''}</span><br>"
+            f"<span style='color:{self._muted}'>{html.escape(where)}</span><br>"
             f"{hit.snippet}"
         )
         label.setWordWrap(True)
@@ -188,6 +190,23 @@ class SearchPanel(QWidget):
             for row in range(self.list.count()):
                 self._fit(self.list.item(row))
         return super().eventFilter(watched, event)
+
+    def _soft_selection(self) -> None:
+        """A tinted selection, so the rich text in each result stays readable."""
+        palette = self.list.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        tint = QColor(
+            *(
+                round(b + (a - b) * 0.22)
+                for a, b in zip(accent.getRgb()[:3], base.getRgb()[:3], strict=True)
+            )
+        )
+        palette.setColor(QPalette.ColorRole.Highlight, tint)
+        palette.setColor(QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text))
+        self.list.setPalette(palette)
+        text = palette.color(QPalette.ColorRole.Text)
+        self._muted = "#a4a9b1" if text.lightness() > 128 else "#5b6068"
 
     def _activated(self, item: QListWidgetItem) -> None:
         hit = item.data(HIT_ROLE)

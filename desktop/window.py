@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QSplitter,
+    QStyle,
     QTabWidget,
     QToolButton,
     QToolTip,
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
         self.reader.term_tooltip.connect(self._term_tooltip)
         self.reader.section_changed.connect(self._scrolled_to)
         self.find_bar = FindBar(self.reader, self)
-        self.disclaimer = QLabel("ⓘ  " + DISCLAIMER, self)
+        self.disclaimer = QLabel(f"<b>Please note:</b> {DISCLAIMER}", self)
         self.disclaimer.setObjectName("disclaimer")
         self.disclaimer.setAccessibleName("Note")
         self.disclaimer.setWordWrap(True)
@@ -226,11 +227,21 @@ class MainWindow(QMainWindow):
             )
         self.back_action.setEnabled(False)
         self.forward_action.setEnabled(False)
+        icons = QStyle.StandardPixmap
+        for action, icon in [
+            (self.back_action, icons.SP_ArrowBack),
+            (self.forward_action, icons.SP_ArrowForward),
+            (self.home_action, icons.SP_DirHomeIcon),
+            (self.settings_action, icons.SP_FileDialogDetailedView),
+            (self.problems_action, icons.SP_MessageBoxWarning),
+        ]:
+            action.setIcon(self.style().standardIcon(icon))
 
         toolbar = self.addToolBar("Navigation")
         toolbar.setObjectName("navigation")
         toolbar.setMovable(False)
         toolbar.setAccessibleName("Toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.back_action, self.forward_action, self.home_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
@@ -325,6 +336,7 @@ class MainWindow(QMainWindow):
     def _indexed(self, core: Core) -> None:
         self.searcher = core.searcher()
         self.progress.hide()
+        self.statusBar().clearMessage()
         self.search.set_ready(True)
 
     def _start_location(self, core: Core) -> Location:

@@ -55,6 +55,8 @@ class CoreWorker(QObject):
             self.failed.emit(f"The library could not be opened: {exc}")
             return
         self.opened.emit(core)
+        if QThread.currentThread().isInterruptionRequested():
+            return  # the window is closing
         try:
             core.searcher(progress=self.progress.emit)
         except Exception as exc:
@@ -91,6 +93,7 @@ class WorkerThread(QThread):
         worker.moveToThread(self)
 
     def stop(self) -> None:
+        self.requestInterruption()
         self.quit()
         self.wait(5000)
         self.worker.close()

@@ -14,13 +14,16 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from index import __version__
-from index.core import Core, open_core
-from index.library import load_document, load_library
-from index.meta import review_overdue
 from index.model import GlossaryEntry, Problem, SearchResult, Severity
+
+if TYPE_CHECKING:
+    from index.core import Core
+
+# The core (Whoosh, the loaders) is imported where a command needs it, so that
+# `oncoref` opening the window does not wait for it: the window loads it on a thread.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_INDEX = 0, 1, 2, 3, 4
 
@@ -123,6 +126,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _open_window(args)
     if args.command == "check" and args.paths:
         return _check_paths(args.paths, args.json)
+    from index.core import open_core
+
     core = open_core(args.library, bundled=not args.no_bundled, index_dir=args.index_dir)
     try:
         handler = {
@@ -196,6 +201,8 @@ def _outline(core: Core, args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
+    from index.meta import review_overdue
+
     meta = document.meta
     print(document.title)
     facts = [meta.source, meta.audience and f"for {meta.audience}s"]
@@ -272,6 +279,8 @@ def _check(core: Core, args: argparse.Namespace) -> int:
 
 def _check_paths(paths: list[Path], as_json: bool) -> int:
     """Check files or folders given on the command line, outside any library."""
+    from index.library import load_document, load_library
+
     problems: list[Problem] = []
     count = 0
     for path in paths:

@@ -6,15 +6,18 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.glossary import Glossary, load_glossary
 from index.library import Library, load_library
 from index.model import Problem
 from index.paths import bundled_library_dir, cache_dir
-from index.search import Searcher
-from index.store import IndexReport, IndexStore, Progress
 from index.synonyms import Synonyms, load_synonyms
 from index.taxonomy import Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:  # Whoosh is imported when the index is first used, not before
+    from index.search import Searcher
+    from index.store import IndexReport, Progress
 
 
 @dataclass
@@ -35,6 +38,9 @@ class Core:
     def searcher(self, progress: Progress | None = None, rebuild: bool = False) -> Searcher:
         """The index, brought up to date with the library on first use."""
         if self._searcher is None or rebuild:
+            from index.search import Searcher
+            from index.store import IndexStore
+
             store = IndexStore(self.index_dir, self.taxonomy)
             if rebuild:
                 ix, report = store.rebuild(self.library, progress, "asked to")
