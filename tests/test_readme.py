@@ -1,6 +1,10 @@
 """README's two commands are the ones CI really runs."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -18,4 +22,25 @@ def test_readme_run_command_uses_only_commands_that_exist() -> None:
     section = readme.split("## Run it", 1)[1]
     command = re.search(r"```bash\n(.+?)\n```", section, re.S).group(1)
     used = set(re.findall(r"oncoref (\w+)", command))
-    assert used and used <= {"list", "outline", "search", "define", "check", "index"}
+    assert used <= {"list", "outline", "search", "define", "check", "index"}
+    assert command.endswith("/oncoref")  # no command: the window opens
+
+
+def test_oncoref_without_a_command_opens_the_window_and_exits_cleanly(tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        ONCOREF_CACHE_DIR=str(tmp_path / "cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "index.cli", "--exit-when-ready"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Fatal" not in done.stderr
+    assert (tmp_path / "config" / "OncoRef" / "OncoRef.conf").exists()  # settings saved
