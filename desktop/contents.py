@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -14,9 +15,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from index.library import Library
-from index.model import Document, Section
-from index.taxonomy import Taxonomy
+if TYPE_CHECKING:
+    from index.library import Library
+    from index.model import Document, Section
+    from index.taxonomy import Taxonomy
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1  # the document id
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 2  # the section id, or None for a type or document
@@ -58,6 +60,12 @@ def build_tree(library: Library, taxonomy: Taxonomy) -> Node:
             doc_node = type_node.add(Node(doc.title, doc=doc.id, tooltip=tip.strip()))
             _add_sections(doc_node, doc)
     return root
+
+
+def first_document(library: Library, taxonomy: Taxonomy) -> str | None:
+    """The document at the top of the tree: what a first start shows."""
+    types = build_tree(library, taxonomy).children
+    return types[0].children[0].doc if types and types[0].children else None
 
 
 def _add_sections(doc_node: Node, doc: Document) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -18,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from index.glossary import Glossary, normalize_term
-from index.model import GlossaryEntry
+if TYPE_CHECKING:
+    from index.glossary import Glossary
+    from index.model import GlossaryEntry
 
 CATEGORY_NAMES = {
     "procedure": "Procedure",
@@ -135,6 +137,8 @@ class GlossaryPanel(QWidget):
         self.setFocusProxy(self.filter)
 
     def set_glossary(self, glossary: Glossary) -> None:
+        from index.glossary import normalize_term
+
         self.glossary = glossary
         self.list.clear()
         for entry in glossary.entries:
@@ -168,6 +172,8 @@ class GlossaryPanel(QWidget):
         ]
 
     def _filter(self, text: str) -> None:
+        from index.glossary import normalize_term
+
         key = normalize_term(text)
         for row in range(self.list.count()):
             item = self.list.item(row)

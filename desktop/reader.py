@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from index.render import GLOSSARY_SCHEME
+from index.model import GLOSSARY_SCHEME
 
 READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -16,8 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.glossary_views import entry_html
-from index.model import SearchHit, SearchResult
-from index.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from index.model import SearchHit, SearchResult
+    from index.taxonomy import Taxonomy
 
 DEBOUNCE_MS = 120
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -38,12 +38,14 @@ from desktop.reader import FindBar, Reader
 from desktop.search_panel import SearchPanel
 from desktop.theme import reader_css
 from desktop.worker import CoreWorker, WorkerThread
-from index.library import MARKDOWN_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES
-from index.model import Document, SearchHit, Severity
-from index.render import GLOSSARY_SCHEME, DocumentRenderer, entry_for_href
+from index.model import GLOSSARY_SCHEME, Severity
 
+# The core's loaders and renderer are imported where used: the worker thread has
+# usually imported them already, and the window shows sooner without them.
 if TYPE_CHECKING:
     from index.core import Core
+    from index.model import Document, SearchHit
+    from index.render import DocumentRenderer
     from index.search import Searcher
 
 DISCLAIMER = "Information, not medical advice. Talk with your care team about your own situation."
@@ -58,7 +60,8 @@ class Location(NamedTuple):
 class MainWindow(QMainWindow):
     ready = Signal()  # the library is shown and the first page rendered
     library_changed = Signal()  # a (re)loaded library is on screen
-    open_library = Signal(list)  # to the worker: list[Path]
+    open_library = Signal(list, str)  # to the worker: folders, the document to show first
+    prepare_search = Signal()  # to the worker: index the library just shown
 
     def __init__(
         self,
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.worker = CoreWorker(bundled, index_dir)
         self.thread = WorkerThread(self.worker, self)
         self.open_library.connect(self.worker.open)
+        self.prepare_search.connect(self.worker.prepare_search)
         self.search.search_requested.connect(self.worker.search)
         self.search.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
         self.worker.opened.connect(self._opened)
@@ -105,7 +109,7 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._failed)
         self.thread.start()
         self._busy("Opening the library…")
-        self.open_library.emit(self.library_folders())
+        self.open_library.emit(self.library_folders(), self._last_read()[0] or "")
 
     # -- building ---------------------------------------------------------------
 
@@ -307,13 +311,13 @@ class MainWindow(QMainWindow):
 
     def reload_library(self) -> None:
         self._busy("Reading the library…")
-        self.open_library.emit(self.library_folders())
+        self.open_library.emit(self.library_folders(), self.shown_doc or "")
 
-    def _opened(self, core: Core) -> None:
+    def _opened(self, core: Core, renderer: DocumentRenderer, pages: dict[str, str]) -> None:
         first = self.core is None
         self.core = core
-        self.renderer = DocumentRenderer(core.glossary)
-        self._html_cache.clear()
+        self.renderer = renderer
+        self._html_cache = dict(pages)
         self.contents.set_library(core.library, core.taxonomy)
         self.glossary_panel.set_glossary(core.glossary)
         self.popup.glossary = core.glossary
@@ -332,6 +336,8 @@ class MainWindow(QMainWindow):
         else:
             self._refresh_current()
         self.library_changed.emit()
+        # Once the events already queued (the first paint, a close) have run.
+        QTimer.singleShot(0, self.prepare_search.emit)
 
     def _indexed(self, core: Core) -> None:
         self.searcher = core.searcher()
@@ -339,10 +345,16 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.search.set_ready(True)
 
-    def _start_location(self, core: Core) -> Location:
+    def _last_read(self) -> tuple[str | None, str | None]:
         last = self.settings.value("reader/last", [])
-        if isinstance(last, list) and last and core.library.get(str(last[0])):
-            return Location(str(last[0]), str(last[1]) if len(last) > 1 and last[1] else None)
+        if isinstance(last, list) and last and last[0]:
+            return str(last[0]), (str(last[1]) if len(last) > 1 and last[1] else None)
+        return None, None
+
+    def _start_location(self, core: Core) -> Location:
+        doc, section = self._last_read()
+        if doc and core.library.get(doc):
+            return Location(doc, section)
         first = self.contents.model.index(0, 0)
         doc = self.contents.model.index(0, 0, first).data(Qt.ItemDataRole.UserRole + 1)
         return Location(doc) if doc else Location(None)
@@ -360,6 +372,8 @@ class MainWindow(QMainWindow):
 
     def _watch(self, core: Core) -> None:
         """Watch the clinic's folders (not the bundled one) for changes on disk."""
+        from index.library import MARKDOWN_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES
+
         old = self.watcher.directories() + self.watcher.files()
         if old:
             self.watcher.removePaths(old)
@@ -527,6 +541,8 @@ class MainWindow(QMainWindow):
     # -- links, terms, search -----------------------------------------------------
 
     def _link(self, href: str, where: QPoint) -> None:
+        from index.render import entry_for_href
+
         if href.startswith(GLOSSARY_SCHEME) and self.core is not None:
             entry = entry_for_href(self.core.glossary, href)
             if entry is not None:
@@ -540,6 +556,8 @@ class MainWindow(QMainWindow):
             self.reader.scroll_to_section(href[1:])
 
     def _term_tooltip(self, href: str, where: QPoint) -> None:
+        from index.render import entry_for_href
+
         entry = entry_for_href(self.core.glossary, href) if self.core else None
         if entry is not None:
             QToolTip.showText(

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class CoreWorker(QObject):
-    opened = Signal(object)  # Core, with its library loaded
+    opened = Signal(object, object, dict)  # Core, DocumentRenderer, {doc id: first page HTML}
     indexed = Signal(object)  # Core, now searchable
     progress = Signal(str)
     results = Signal(int, object)  # serial, SearchResult
@@ -32,6 +32,7 @@ class CoreWorker(QObject):
         self.bundled = bundled
         self.index_dir = index_dir
         self.core: Core | None = None
+        self._opening: Core | None = None
         self._latest = 0
         self._lock = threading.Lock()
 
@@ -44,26 +45,42 @@ class CoreWorker(QObject):
         with self._lock:
             return serial < self._latest
 
-    @Slot(list)
-    def open(self, libraries: list[Path]) -> None:
-        """Load the library (shown at once), then bring the index up to date."""
+    @Slot(list, str)
+    def open(self, libraries: list[Path], first_doc: str) -> None:
+        """Load the library and render the page the window opens on (`first_doc`, or
+        the top of the tree). The index waits for prepare_search(), so the window's
+        first paint does not compete with it."""
         try:
-            from index.core import open_core  # here, so the window never waits for Whoosh
+            # Imported here, on this thread, so the window never waits for them.
+            from desktop.contents import first_document
+            from index.core import open_core
+            from index.render import DocumentRenderer
 
             core = open_core(libraries, bundled=self.bundled, index_dir=self.index_dir)
+            renderer = DocumentRenderer(core.glossary)
+            doc = core.library.get(first_doc) or core.library.get(
+                first_document(core.library, core.taxonomy) or ""
+            )
+            pages = {doc.id: renderer.document_html(doc)} if doc else {}
         except Exception as exc:  # a library must never take the window down
             self.failed.emit(f"The library could not be opened: {exc}")
             return
-        self.opened.emit(core)
-        if QThread.currentThread().isInterruptionRequested():
-            return  # the window is closing
+        self._opening = core
+        self.opened.emit(core, renderer, pages)
+
+    @Slot()
+    def prepare_search(self) -> None:
+        """Bring the index of the newest library up to date; then searches run."""
+        core, self._opening = self._opening, None
+        if core is None or QThread.currentThread().isInterruptionRequested():
+            return
         try:
             core.searcher(progress=self.progress.emit)
         except Exception as exc:
             self.failed.emit(f"Search is not available: the index could not be built ({exc}).")
             return
         old, self.core = self.core, core
-        if old is not None:
+        if old is not None and old is not core:
             old.close()
         self.indexed.emit(core)
 

@@ -11,6 +11,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+# Links to glossary entries in rendered documents: `glossary:SLUG` or `glossary:nci-NNN`.
+GLOSSARY_SCHEME = "glossary:"
+
 
 class Severity(StrEnum):
     # An error means the document is wrong and `oncoref check` fails; it may still load.

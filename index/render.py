@@ -24,9 +24,8 @@ from index.glossary import Glossary
 from index.markdown_loader import markdown_parser
 from index.markup import slugify
 from index.meta import review_overdue
-from index.model import Document, GlossaryEntry, Section
+from index.model import GLOSSARY_SCHEME, Document, GlossaryEntry, Section
 
-GLOSSARY_SCHEME = "glossary:"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _MAX_TERM_WORDS = 6
 
