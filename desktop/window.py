@@ -476,8 +476,9 @@ class MainWindow(QMainWindow):
         self._update_history_actions()
 
     def _document_html(self, doc: Document) -> str:
+        # Qt applies the style sheet when the HTML is set, so it goes first, every time.
+        self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
         if doc.id not in self._html_cache and self.renderer is not None:
-            self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
             self._html_cache[doc.id] = self.renderer.document_html(doc)
         return self._html_cache[doc.id]
 
