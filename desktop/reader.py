@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -11,10 +12,12 @@ from PySide6.QtGui import (
     QKeySequence,
     QPalette,
     QShortcut,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextFragment,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,6 +33,17 @@ from PySide6.QtWidgets import (
 from index.model import GLOSSARY_SCHEME
 
 READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
+
+
+def text_fragments(doc: QTextDocument) -> Iterator[tuple[QTextBlock, QTextFragment]]:
+    """Every run of same-formatted text in the document, with its block."""
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            yield block, it.fragment()
+            it += 1
+        block = block.next()
 
 
 class Reader(QTextBrowser):
@@ -83,17 +97,11 @@ class Reader(QTextBrowser):
         term.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         term.setUnderlineColor(self.term_color)
         term.setForeground(self.palette().text())
-        spans = []
-        block = doc.begin()
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
-                fmt = fragment.charFormat()
-                if fmt.isAnchor() and fmt.anchorHref().startswith(GLOSSARY_SCHEME):
-                    spans.append((fragment.position(), fragment.length()))
-                it += 1
-            block = block.next()
+        spans = [
+            (fragment.position(), fragment.length())
+            for _, fragment in text_fragments(doc)
+            if fragment.charFormat().anchorHref().startswith(GLOSSARY_SCHEME)
+        ]
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         for start, length in spans:
@@ -106,16 +114,11 @@ class Reader(QTextBrowser):
 
     def _anchor_positions(self) -> list[tuple[float, str]]:
         layout = self.document().documentLayout()
-        found = []
-        block = self.document().begin()
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                for name in it.fragment().charFormat().anchorNames():
-                    found.append((layout.blockBoundingRect(block).top(), name))
-                it += 1
-            block = block.next()
-        return sorted(found)
+        return sorted(
+            (layout.blockBoundingRect(block).top(), name)
+            for block, fragment in text_fragments(self.document())
+            for name in fragment.charFormat().anchorNames()
+        )
 
     def scroll_to_section(self, section: str | None) -> None:
         if section:

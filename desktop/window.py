@@ -452,6 +452,8 @@ class MainWindow(QMainWindow):
         doc = self.core.library.get(location.doc) if location.doc else None
         if doc is None:
             location = Location(None)
+        # Qt applies the style sheet when the HTML is set, so it goes first, every time.
+        self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
         if doc is None and self.shown_doc != "":
             self.reader.show_html(self._home_html())
             self.shown_doc = ""
@@ -476,14 +478,11 @@ class MainWindow(QMainWindow):
         self._update_history_actions()
 
     def _document_html(self, doc: Document) -> str:
-        # Qt applies the style sheet when the HTML is set, so it goes first, every time.
-        self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
         if doc.id not in self._html_cache and self.renderer is not None:
             self._html_cache[doc.id] = self.renderer.document_html(doc)
         return self._html_cache[doc.id]
 
     def _home_html(self) -> str:
-        self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
         parts = [
             '<h1 class="title">OncoRef</h1>',
             "<p>Trusted cancer information that works without the internet. Pick a "

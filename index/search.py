@@ -161,18 +161,19 @@ class Searcher:
     def matching_words(self, text: str, query: str) -> list[str]:
         """The words of `text` that a search for `query` matches (stems, synonyms, the
         word being typed), as written in `text`: what a reader highlights."""
+        # An analyzer of its own: Whoosh reuses token objects, and the window's
+        # thread may call this while the search thread uses self._analyzer.
+        analyzer = StemmingAnalyzer()
         stems: set[str] = set()
         prefixes: list[str] = []
         for unit in self._units(query if isinstance(query, str) else "", prefix=True):
             if not unit.exclude:
-                terms, prefix = self._unit_terms(unit)
+                terms, prefix = self._unit_terms(unit, analyzer)
                 stems |= terms
                 if prefix:
                     prefixes.append(prefix)
         found: dict[str, None] = {}
-        # An analyzer of its own: Whoosh reuses token objects, and the window's
-        # thread may call this while the search thread uses self._analyzer.
-        for token in StemmingAnalyzer()(text, chars=True):
+        for token in analyzer(text, chars=True):
             word = text[token.startchar : token.endchar]
             folded = word.casefold()
             if token.text in stems or any(folded.startswith(p) for p in prefixes):
@@ -286,9 +287,11 @@ class Searcher:
         hits = [self._hit(h, score) for score, h in rows[:limit]]
         return hits, results.estimated_length()
 
-    def _unit_terms(self, unit: _Unit) -> tuple[set[str], str | None]:
+    def _unit_terms(
+        self, unit: _Unit, analyzer: StemmingAnalyzer | None = None
+    ) -> tuple[set[str], str | None]:
         """The index terms a unit can match, and its prefix while typing."""
-        analyzer = StemmingAnalyzer()
+        analyzer = analyzer or self._analyzer
         terms = {t.text for alt in unit.alternatives for t in analyzer(alt)}
         return terms, (re.sub(r"[^\w]", "", unit.text) if unit.prefix else None)
 

@@ -23,6 +23,7 @@ def main(theme: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import make_application
+    from desktop.reader import text_fragments
     from desktop.window import Location, MainWindow
 
     app = make_application()
@@ -59,21 +60,14 @@ def main(theme: str) -> None:
     window.open_location(Location(gist.id, section.id))
     shot("main")
 
-    cursor = window.reader.cursorForPosition(window.reader.viewport().rect().center())
     doc = window.reader.document()
-    block = cursor.block()
-    target = None
-    while block.isValid() and target is None:
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            if fragment.charFormat().anchorHref().startswith("glossary:"):
-                target = fragment.position() + 1
-                href = fragment.charFormat().anchorHref()
-                break
-            it += 1
-        block = block.next()
-    assert target is not None
+    start = window.reader.cursorForPosition(window.reader.viewport().rect().center()).position()
+    href, target = next(
+        (fragment.charFormat().anchorHref(), fragment.position() + 1)
+        for _, fragment in text_fragments(doc)
+        if fragment.position() >= start
+        and fragment.charFormat().anchorHref().startswith("glossary:")
+    )
     term = QTextCursor(doc)
     term.setPosition(target)
     rect = window.reader.cursorRect(term)

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import make_application
 from desktop.contents import DOC_ROLE, SECTION_ROLE, ContentsModel
+from desktop.reader import text_fragments
 from desktop.window import Location, MainWindow
 from index.core import Core
 from index.model import SearchResult
@@ -182,16 +183,9 @@ def wait_for_answer(qtbot: QtBot, window: MainWindow, text: str) -> None:
 
 
 def term_position(window: MainWindow, href: str) -> int:
-    doc = window.reader.document()
-    block = doc.begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            if fragment.charFormat().anchorHref() == href:
-                return fragment.position()
-            it += 1
-        block = block.next()
+    for _, fragment in text_fragments(window.reader.document()):
+        if fragment.charFormat().anchorHref() == href:
+            return fragment.position()
     raise AssertionError(f"{href} is not in the document")
 
 
