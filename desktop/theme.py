@@ -45,7 +45,7 @@ def light_palette() -> QPalette:
         QPalette.ColorRole.PlaceholderText: "#6b7078",
         QPalette.ColorRole.Mid: "#c4c8ce",
     }
-    return _palette(p, colors)
+    return _palette(p, colors, disabled="#9a9fa6")
 
 
 def dark_palette() -> QPalette:
@@ -70,15 +70,19 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.Dark: "#151618",
         QPalette.ColorRole.Shadow: "#000000",
     }
-    palette = _palette(p, colors)
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7d828a"))
-    return palette
+    return _palette(p, colors, disabled="#7d828a")
 
 
-def _palette(palette: QPalette, colors: dict[QPalette.ColorRole, str]) -> QPalette:
+def _palette(palette: QPalette, colors: dict[QPalette.ColorRole, str], disabled: str) -> QPalette:
+    """Setting a role sets it for every state, so disabled text is greyed here."""
     for role, color in colors.items():
         palette.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
     return palette
 
 

@@ -344,3 +344,15 @@ def test_the_glossary_tab_lists_and_filters_every_entry(qtbot: QtBot, window: Ma
     qtbot.keyClicks(panel.filter, "gleevec")
     assert panel.visible_terms() == ["imatinib"]
     assert "Gleevec" in panel.card.toPlainText()
+
+
+def test_disabled_actions_look_disabled_in_both_palettes() -> None:
+    from PySide6.QtGui import QPalette
+
+    from desktop.theme import dark_palette, light_palette
+
+    for palette in (light_palette(), dark_palette()):
+        for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+            enabled = palette.color(QPalette.ColorGroup.Active, role)
+            disabled = palette.color(QPalette.ColorGroup.Disabled, role)
+            assert abs(enabled.lightness() - disabled.lightness()) > 60
