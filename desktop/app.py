@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -38,6 +39,20 @@ def run(args: argparse.Namespace) -> int:
         index_dir=args.index_dir,
     )
     if args.exit_when_ready:
-        window.ready.connect(lambda: QTimer.singleShot(0, window.close))
+        window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_and_close(window)))
     window.show()
     return app.exec()
+
+
+def _report_and_close(window: MainWindow) -> None:
+    """For smoke tests and benchmarks: what was shown, and when (on the system's
+    monotonic clock, which a parent process can compare with its own)."""
+    library = window.core.library if window.core else None
+    documents = len(library.documents) if library else 0
+    sections = sum(len(d.sections) for d in library.documents) if library else 0
+    print(
+        f"ready: {documents} documents, {sections} sections "
+        f"(monotonic clock {time.monotonic():.6f} s)",
+        flush=True,
+    )
+    window.close()

@@ -10,7 +10,6 @@ from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QKeySequence,
-    QPalette,
     QShortcut,
     QTextBlock,
     QTextCharFormat,
@@ -33,6 +32,16 @@ from PySide6.QtWidgets import (
 from index.model import GLOSSARY_SCHEME
 
 READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
+
+
+_TERM_LINK = re.compile(r'<a (?=[^>]*\bclass="term")')
+
+
+def _dotted_terms(html: str) -> str:
+    """Glossary terms get a dotted underline instead of looking like web links. Qt's
+    style sheets cannot say so for links (its anchors always get a solid line), but an
+    inline style can; the colours come from the reader's style sheet (theme.py)."""
+    return _TERM_LINK.sub('<a style="text-underline-style: dotted" ', html)
 
 
 def text_fragments(doc: QTextDocument) -> Iterator[tuple[QTextBlock, QTextFragment]]:
@@ -64,51 +73,27 @@ class Reader(QTextBrowser):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.anchorClicked.connect(self._clicked)
-        self._anchors: list[tuple[float, str]] = []
+        self._anchors: list[tuple[float, str]] | None = []  # None: not measured yet
         self._opened_at: tuple[str | None, int] = (None, -1)
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._find_marks: list[QTextEdit.ExtraSelection] = []
         self._scroll_timer = QTimer(self, singleShot=True, interval=80)
         self._scroll_timer.timeout.connect(self._report_section)
         self.verticalScrollBar().valueChanged.connect(lambda _: self._scroll_timer.start())
-        self.term_color = QColor("#1a5fb4")
 
     # -- content ---------------------------------------------------------------
 
     def show_html(self, html: str) -> None:
-        self.term_color = self.palette().color(QPalette.ColorRole.Link)
-        self.setHtml(html)
-        self._style_terms()
+        self.setHtml(_dotted_terms(html))
         self._search_marks = []
         self._find_marks = []
         self._apply_marks()
-        self._anchors = self._anchor_positions()
+        self._anchors = None
         self._fit_column()
 
     def loadResource(self, kind: int, url: QUrl | str) -> object:
         """Nothing is ever fetched: no remote images, no local files either."""
         return QByteArray()
-
-    def _style_terms(self) -> None:
-        """Glossary terms get a dotted underline instead of looking like web links
-        (Qt's HTML cannot say "dotted", so the formats are set here, in one edit)."""
-        doc = self.document()
-        term = QTextCharFormat()
-        term.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-        term.setUnderlineColor(self.term_color)
-        term.setForeground(self.palette().text())
-        spans = [
-            (fragment.position(), fragment.length())
-            for _, fragment in text_fragments(doc)
-            if fragment.charFormat().anchorHref().startswith(GLOSSARY_SCHEME)
-        ]
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()
-        for start, length in spans:
-            cursor.setPosition(start)
-            cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(term)
-        cursor.endEditBlock()
 
     # -- sections --------------------------------------------------------------
 
@@ -133,6 +118,8 @@ class Reader(QTextBrowser):
         section, scrolled = self._opened_at
         if section and scrolled == self.verticalScrollBar().value():
             return section
+        if self._anchors is None:  # measured when first needed: it lays out the whole page
+            self._anchors = self._anchor_positions()
         if not self._anchors:
             return None
         top = self.verticalScrollBar().value() + 4
@@ -163,14 +150,14 @@ class Reader(QTextBrowser):
             fmt.setTopMargin(16)
             fmt.setBottomMargin(24)
             root.setFrameFormat(fmt)
-            self._anchors = self._anchor_positions()
+            self._anchors = None
 
     def zoom_by(self, steps: int) -> None:
         if steps > 0:
             self.zoomIn(steps)
         elif steps < 0:
             self.zoomOut(-steps)
-        self._anchors = self._anchor_positions()
+        self._anchors = None
         self._fit_column()
 
     # -- links and tooltips ------------------------------------------------------

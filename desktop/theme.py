@@ -104,6 +104,7 @@ def reader_css(palette: QPalette) -> str:
     h4, h5, h6 {{ font-size: medium; font-weight: 600; margin-top: 16px; margin-bottom: 4px; }}
     h2.comments {{ color: {muted}; }}
     a {{ color: {link}; }}
+    a.term {{ color: {text.name()}; text-decoration-color: {link}; }}
     p.meta {{ color: {muted}; margin-bottom: 4px; }}
     p.overdue {{ background-color: {note_bg}; color: {note_fg}; padding: 6px; }}
     table {{ border-color: {rule}; }}

@@ -313,7 +313,9 @@ class MainWindow(QMainWindow):
         self._busy("Reading the library…")
         self.open_library.emit(self.library_folders(), self.shown_doc or "")
 
-    def _opened(self, core: Core, renderer: DocumentRenderer, pages: dict[str, str]) -> None:
+    def _opened(
+        self, core: Core, renderer: DocumentRenderer, pages: dict[str, str], watch: list[str]
+    ) -> None:
         first = self.core is None
         self.core = core
         self.renderer = renderer
@@ -326,7 +328,7 @@ class MainWindow(QMainWindow):
             [d.meta.cancer_types[0] for d in core.library.documents if d.meta.cancer_types],
         )
         self._show_problems_count()
-        self._watch(core)
+        self._watch(watch)
         sections = sum(len(d.sections) for d in core.library.documents)
         self.status.setText(f"{len(core.library.documents)} documents · {sections} sections")
         if first:
@@ -370,27 +372,11 @@ class MainWindow(QMainWindow):
         if here.section is None or here.doc is not None:
             self.reader.verticalScrollBar().setValue(scroll)
 
-    def _watch(self, core: Core) -> None:
-        """Watch the clinic's folders (not the bundled one) for changes on disk."""
-        from index.library import MARKDOWN_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES
-
+    def _watch(self, paths: list[str]) -> None:
+        """Watch the clinic's folders and documents (the worker listed them)."""
         old = self.watcher.directories() + self.watcher.files()
         if old:
             self.watcher.removePaths(old)
-        paths: list[str] = []
-        for root in self.library_folders():
-            if not root.is_dir():
-                continue
-            paths.append(str(root))
-            for path in root.rglob("*"):
-                if (
-                    path.is_dir()
-                    or path.suffix in MARKDOWN_SUFFIXES | TEXT_SUFFIXES
-                    or path.name.endswith(SIDECAR_SUFFIX)
-                ):
-                    paths.append(str(path))
-                if len(paths) > 2000:
-                    break
         if paths:
             self.watcher.addPaths(paths)
 

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from index.model import SearchResult
+from index.model import MARKDOWN_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES, SearchResult
 
 if TYPE_CHECKING:
     from index.core import Core
+    from index.snapshot import Snapshot
 
 
 class CoreWorker(QObject):
-    opened = Signal(object, object, dict)  # Core, DocumentRenderer, {doc id: first page HTML}
+    # Core, DocumentRenderer, {doc id: first page HTML}, paths to watch for changes
+    opened = Signal(object, object, dict, list)
     indexed = Signal(object)  # Core, now searchable
     progress = Signal(str)
     results = Signal(int, object)  # serial, SearchResult
@@ -33,6 +35,7 @@ class CoreWorker(QObject):
         self.index_dir = index_dir
         self.core: Core | None = None
         self._opening: Core | None = None
+        self._unsaved: tuple[Path, Snapshot] | None = None  # a snapshot to save once shown
         self._latest = 0
         self._lock = threading.Lock()
 
@@ -48,29 +51,50 @@ class CoreWorker(QObject):
     @Slot(list, str)
     def open(self, libraries: list[Path], first_doc: str) -> None:
         """Load the library and render the page the window opens on (`first_doc`, or
-        the top of the tree). The index waits for prepare_search(), so the window's
-        first paint does not compete with it."""
+        the top of the tree), from the startup snapshot when nothing has changed. The
+        index waits for prepare_search(), so the window's first paint does not compete
+        with it."""
         try:
             # Imported here, on this thread, so the window never waits for them.
             from desktop.contents import first_document
-            from index.core import open_core
+            from index.core import default_index_dir, library_roots, open_core
             from index.render import DocumentRenderer
+            from index.snapshot import Snapshot, fingerprint, load_snapshot, snapshot_path
 
-            core = open_core(libraries, bundled=self.bundled, index_dir=self.index_dir)
+            roots = library_roots(libraries, self.bundled)
+            index_dir = Path(self.index_dir) if self.index_dir else default_index_dir(roots)
+            stamp = fingerprint(roots)  # before reading, so a file changed meanwhile is a miss
+            path = snapshot_path(index_dir)
+            snapshot = load_snapshot(path, stamp)
+            if snapshot is None:
+                core = open_core(libraries, bundled=self.bundled, index_dir=index_dir)
+                snapshot = Snapshot(stamp, core)
+                changed = True
+            else:
+                core, changed = snapshot.core, False
+                core.index_dir = index_dir
             renderer = DocumentRenderer(core.glossary)
             doc = core.library.get(first_doc) or core.library.get(
                 first_document(core.library, core.taxonomy) or ""
             )
-            pages = {doc.id: renderer.document_html(doc)} if doc else {}
+            pages = {}
+            if doc is not None:
+                if doc.id not in snapshot.pages:
+                    snapshot.pages = {doc.id: renderer.document_html(doc)}
+                    changed = True
+                pages[doc.id] = snapshot.pages[doc.id]
         except Exception as exc:  # a library must never take the window down
             self.failed.emit(f"The library could not be opened: {exc}")
             return
         self._opening = core
-        self.opened.emit(core, renderer, pages)
+        self._unsaved = (path, snapshot) if changed else None
+        self.opened.emit(core, renderer, pages, watch_paths(libraries))
 
     @Slot()
     def prepare_search(self) -> None:
-        """Bring the index of the newest library up to date; then searches run."""
+        """Save the startup snapshot, then bring the index of the newest library up to
+        date; then searches run."""
+        self._save_snapshot()
         core, self._opening = self._opening, None
         if core is None or QThread.currentThread().isInterruptionRequested():
             return
@@ -95,10 +119,40 @@ class CoreWorker(QObject):
         if not self._stale(serial):
             self.results.emit(serial, result)
 
+    def _save_snapshot(self) -> None:
+        if self._unsaved is not None:
+            from index.snapshot import save_snapshot
+
+            save_snapshot(*self._unsaved)
+            self._unsaved = None
+
     def close(self) -> None:
+        """After the thread has stopped. A window closed before the search was prepared
+        still leaves the snapshot for the next start."""
+        self._save_snapshot()
         if self.core is not None:
             self.core.close()
             self.core = None
+
+
+def watch_paths(folders: list[Path], limit: int = 2000) -> list[str]:
+    """The clinic's folders (not the bundled one, which never changes) and the
+    documents in them: a change to any of them reloads the library."""
+    paths: list[str] = []
+    for root in folders:
+        if not root.is_dir():
+            continue
+        paths.append(str(root))
+        for path in root.rglob("*"):
+            if (
+                path.is_dir()
+                or path.suffix in MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+                or path.name.endswith(SIDECAR_SUFFIX)
+            ):
+                paths.append(str(path))
+            if len(paths) >= limit:
+                return paths
+    return paths
 
 
 class WorkerThread(QThread):

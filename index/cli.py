@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--exit-when-ready",
         action="store_true",
-        help="open the window and quit as soon as it is usable",
+        help="open the window, say when it was usable, and quit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -8,16 +8,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.glossary import Glossary, load_glossary
-from index.library import Library, load_library
 from index.model import Problem
 from index.paths import bundled_library_dir, cache_dir
-from index.synonyms import Synonyms, load_synonyms
-from index.taxonomy import Taxonomy, load_taxonomy
 
-if TYPE_CHECKING:  # Whoosh is imported when the index is first used, not before
+# Whoosh is imported when the index is first used, and the loaders (markdown-it,
+# PyYAML) when a library is read: a start from the snapshot needs neither.
+if TYPE_CHECKING:
+    from index.glossary import Glossary
+    from index.library import Library
     from index.search import Searcher
     from index.store import IndexReport, Progress
+    from index.synonyms import Synonyms
+    from index.taxonomy import Taxonomy
 
 
 @dataclass
@@ -52,6 +54,10 @@ class Core:
             self._searcher = Searcher(ix, self.synonyms, self.glossary, self.taxonomy)
         return self._searcher
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a snapshot keeps: the parsed library, not the open index."""
+        return {**self.__dict__, "_searcher": None, "index_report": None}
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -74,6 +80,11 @@ def open_core(
     bundled: bool = True,
     index_dir: Path | None = None,
 ) -> Core:
+    from index.glossary import load_glossary
+    from index.library import load_library
+    from index.synonyms import load_synonyms
+    from index.taxonomy import load_taxonomy
+
     roots = library_roots(libraries, bundled)
     library = load_library(roots, bundled=bundled_library_dir() if bundled else None)
     glossary, glossary_problems = load_glossary()

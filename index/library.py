@@ -11,48 +11,25 @@ import codecs
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.markdown_loader import load_markdown_sections
 from index.meta import MetaReport, build_metadata, parse_yaml_mapping, split_front_matter
-from index.model import Document, Problem, Severity
+from index.model import (
+    MARKDOWN_SUFFIXES,
+    SIDECAR_SUFFIX,
+    TEXT_SUFFIXES,
+    Document,
+    Library,
+    Problem,
+    Severity,
+)
 from index.text_loader import load_text_sections
 
 # Bump when loaders change what they produce, so indexes built before are refreshed.
 LOADER_VERSION = "1"
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-TEXT_SUFFIXES = {".txt"}
-SIDECAR_SUFFIX = ".meta.yaml"
 _IGNORED_NAMES = {"readme.md", "sources.md", "license.md", "license.txt"}
-
-
-@dataclass
-class Library:
-    roots: list[Path]
-    documents: list[Document] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def get(self, doc_id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
-
-    def find(self, name: str) -> Document | None:
-        """A document by id, by file name, or by a unique start of either."""
-        wanted = name.strip().removesuffix(".md").removesuffix(".txt").strip("/")
-        exact = self.get(wanted)
-        if exact:
-            return exact
-        matches = [
-            d
-            for d in self.documents
-            if d.id.rsplit("/", 1)[-1] == wanted or d.id.startswith(wanted)
-        ]
-        return matches[0] if len(matches) == 1 else None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
 def load_library(roots: Iterable[Path], bundled: Path | None = None) -> Library:

@@ -15,7 +15,9 @@ from typing import Any
 import yaml
 
 from index.model import Metadata, Problem, Severity
-from index.yamlfile import SafeLoader, yaml_error
+from index.yamlfile import fast_loader, yaml_error
+
+SafeLoader = fast_loader()
 
 REVIEW_FREQUENCIES = {
     "monthly": 31,

@@ -14,6 +14,11 @@ from typing import Any
 # Links to glossary entries in rendered documents: `glossary:SLUG` or `glossary:nci-NNN`.
 GLOSSARY_SCHEME = "glossary:"
 
+# How a library's files are named.
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt"}
+SIDECAR_SUFFIX = ".meta.yaml"
+
 
 class Severity(StrEnum):
     # An error means the document is wrong and `oncoref check` fails; it may still load.
@@ -148,3 +153,30 @@ class SearchResult:
     definition: GlossaryEntry | None = None
     message: str | None = None  # for a person: why there is nothing, or what was changed
     total: int = 0  # estimated number of matching sections
+
+
+@dataclass
+class Library:
+    roots: list[Path]
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+    def find(self, name: str) -> Document | None:
+        """A document by id, by file name, or by a unique start of either."""
+        wanted = name.strip().removesuffix(".md").removesuffix(".txt").strip("/")
+        exact = self.get(wanted)
+        if exact:
+            return exact
+        matches = [
+            d
+            for d in self.documents
+            if d.id.rsplit("/", 1)[-1] == wanted or d.id.startswith(wanted)
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]

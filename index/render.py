@@ -17,14 +17,19 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
-
-from index.glossary import Glossary
-from index.markdown_loader import markdown_parser
 from index.markup import slugify
-from index.meta import review_overdue
 from index.model import GLOSSARY_SCHEME, Document, GlossaryEntry, Section
+
+# markdown-it and the metadata reader are imported on first render: the window's
+# first page usually comes from the startup snapshot (see snapshot.py).
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from index.glossary import Glossary
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _MAX_TERM_WORDS = 6
@@ -126,7 +131,12 @@ class DocumentRenderer:
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
         self.marker = TermMarker(glossary)
-        self._md = markdown_parser()
+
+    @cached_property
+    def _md(self) -> MarkdownIt:
+        from index.markdown_loader import markdown_parser
+
+        return markdown_parser()
 
     def document_html(
         self,
@@ -218,10 +228,14 @@ class DocumentRenderer:
 
 
 def _text_token(text: str) -> Token:
+    from markdown_it.token import Token
+
     return Token("text", "", 0, content=text)
 
 
 def _html_token(markup: str) -> Token:
+    from markdown_it.token import Token
+
     return Token("html_inline", "", 0, content=markup)
 
 
@@ -252,6 +266,8 @@ def header_html(doc: Document, today: dt.date | None = None) -> str:
         facts.append(f"<b>Last reviewed:</b> {meta.last_reviewed:%d %B %Y}".replace(" 0", " "))
     if facts:
         lines.append('<p class="meta">' + " &nbsp;·&nbsp; ".join(facts) + "</p>")
+    from index.meta import review_overdue
+
     if review_overdue(meta, today):
         lines.append(
             '<p class="overdue">This page is past its planned review '

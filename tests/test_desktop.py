@@ -206,6 +206,28 @@ def test_clicking_a_term_opens_its_definition(qtbot: QtBot, window: MainWindow) 
     assert window.glossary_panel.list.currentItem().text() == "organ"
 
 
+def test_terms_read_as_words_with_a_dotted_underline(window: MainWindow) -> None:
+    """Both kinds of term (one NCI links, one we marked) look the same: text coloured,
+    underlined with dots in the link colour; a web link stays a link."""
+    from PySide6.QtGui import QPalette, QTextCharFormat
+
+    window.open_location(Location(NCI))
+    palette = window.reader.palette()
+    links = [
+        fragment.charFormat()
+        for _, fragment in text_fragments(window.reader.document())
+        if fragment.charFormat().isAnchor()
+    ]
+    terms = [f for f in links if f.anchorHref().startswith("glossary:")]
+    assert len(terms) > 100
+    for fmt in terms:
+        assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
+        assert fmt.foreground().color() == palette.color(QPalette.ColorRole.Text)
+        assert fmt.underlineColor() == palette.color(QPalette.ColorRole.Link)
+    web = [f for f in links if f.anchorHref().startswith("https://")]
+    assert web and all(f.underlineStyle() != QTextCharFormat.UnderlineStyle.DotLine for f in web)
+
+
 def test_a_term_opens_from_the_keyboard_and_shows_a_tooltip(
     qtbot: QtBot, window: MainWindow
 ) -> None:

@@ -42,5 +42,6 @@ def test_oncoref_without_a_command_opens_the_window_and_exits_cleanly(tmp_path: 
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ready: 4 documents, ")
     assert "Traceback" not in done.stderr and "Fatal" not in done.stderr
     assert (tmp_path / "config" / "OncoRef" / "OncoRef.conf").exists()  # settings saved

@@ -1,0 +1,122 @@
+"""The startup snapshot: a restart skips reading the library, never shows stale text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from desktop.worker import CoreWorker
+from index import library as library_module
+from index.core import open_core
+from index.snapshot import Snapshot, fingerprint, load_snapshot, save_snapshot
+from tests.conftest import write
+
+
+def start(folder: Path, index_dir: Path, first_doc: str = "") -> tuple[object, dict[str, str]]:
+    """What the window's worker hands over on one start; the snapshot is saved on close."""
+    worker = CoreWorker(bundled=False, index_dir=index_dir)
+    opened: list[tuple[object, dict[str, str]]] = []
+    failed: list[str] = []
+    worker.opened.connect(lambda core, _renderer, pages, _watch: opened.append((core, pages)))
+    worker.failed.connect(failed.append)
+    worker.open([folder], first_doc)
+    worker.close()
+    assert not failed
+    return opened[0]
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Path:
+    folder = tmp_path / "clinic"
+    write(folder / "alpha.md", "# Alpha\n\n## Care\n\nThe first version of the text.\n")
+    write(folder / "beta.txt", "Beta\n\nPlain text about chemotherapy.\n")
+    return folder
+
+
+def test_a_restart_reads_no_document_and_shows_the_same_page(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, pages = start(clinic, tmp_path / "ix")
+    assert "first version" in pages["alpha"]
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the library was read again")
+
+    monkeypatch.setattr(library_module, "load_library", no_reading)
+    again, pages_again = start(clinic, tmp_path / "ix")
+    assert [d.id for d in again.library.documents] == ["alpha", "beta"]
+    assert pages_again == pages
+    assert again.glossary.lookup("chemotherapy") is not None
+
+
+def test_an_edited_added_or_removed_document_is_read_again(clinic: Path, tmp_path: Path) -> None:
+    start(clinic, tmp_path / "ix")
+    write(clinic / "alpha.md", "# Alpha\n\n## Care\n\nThe second, longer version of the text.\n")
+    core, pages = start(clinic, tmp_path / "ix")
+    assert "second, longer version" in pages["alpha"]
+
+    write(clinic / "gamma.md", "# Gamma\n\nNew.\n")
+    core, _ = start(clinic, tmp_path / "ix")
+    assert [d.id for d in core.library.documents] == ["alpha", "beta", "gamma"]
+
+    (clinic / "beta.txt").unlink()
+    core, _ = start(clinic, tmp_path / "ix")
+    assert [d.id for d in core.library.documents] == ["alpha", "gamma"]
+
+
+def test_the_page_to_open_is_rendered_when_the_snapshot_lacks_it(
+    clinic: Path, tmp_path: Path
+) -> None:
+    start(clinic, tmp_path / "ix", first_doc="alpha")
+    _, pages = start(clinic, tmp_path / "ix", first_doc="beta")
+    assert "chemotherapy" in pages["beta"]
+
+
+def test_fingerprint_sees_changes_to_documents_and_resources(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = fingerprint([clinic])
+    assert fingerprint([clinic]) == before
+    path = clinic / "alpha.md"
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    assert fingerprint([clinic]) != before
+    resources = tmp_path / "resources"
+    write(resources / "glossary" / "extra.yaml", "[]\n")
+    monkeypatch.setenv("ONCOREF_RESOURCES", str(resources))
+    with_resources = fingerprint([clinic])
+    write(resources / "glossary" / "extra.yaml", "[] # edited\n")
+    assert fingerprint([clinic]) != with_resources
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a pickle at all", b"\x80\x05\x95 truncated", b"\x80\x04K\x01."],
+    ids=["empty", "text", "truncated", "another-object"],
+)
+def test_a_damaged_snapshot_is_a_miss_not_an_error(
+    clinic: Path, tmp_path: Path, content: bytes
+) -> None:
+    path = write(tmp_path / "damaged.snapshot", content)
+    assert load_snapshot(path, fingerprint([clinic])) is None
+    _, pages = start(clinic, tmp_path / "ix")
+    assert "first version" in pages["alpha"]
+
+
+def test_a_snapshot_of_other_files_is_not_used(clinic: Path, tmp_path: Path) -> None:
+    core = open_core([clinic], bundled=False, index_dir=tmp_path / "ix")
+    path = tmp_path / "s.snapshot"
+    assert save_snapshot(path, Snapshot(fingerprint([clinic]), core, {"alpha": "<p>x</p>"}))
+    assert load_snapshot(path, fingerprint([clinic])) is not None
+    assert load_snapshot(path, fingerprint([clinic, tmp_path / "elsewhere"])) is None
+
+
+def test_an_unwritable_cache_only_costs_speed(
+    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocked = write(tmp_path / "blocked", "a file where the cache folder should be")
+    core = open_core([clinic], bundled=False, index_dir=tmp_path / "ix")
+    assert not save_snapshot(blocked / "s.snapshot", Snapshot(fingerprint([clinic]), core))
+    assert "could not save the startup cache" in capsys.readouterr().err
