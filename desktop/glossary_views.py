@@ -117,6 +117,7 @@ class GlossaryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.glossary: Glossary | None = None
+        self._filled = False
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter the glossary")
         self.filter.setClearButtonEnabled(True)
@@ -137,9 +138,23 @@ class GlossaryPanel(QWidget):
         self.setFocusProxy(self.filter)
 
     def set_glossary(self, glossary: Glossary) -> None:
+        """The list is filled when the panel is first shown (not at startup)."""
+        self.glossary = glossary
+        self._filled = False
+        if self.isVisible():
+            self._fill()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._fill()
+        super().showEvent(event)
+
+    def _fill(self) -> None:
         from index.glossary import normalize_term
 
-        self.glossary = glossary
+        if self._filled or self.glossary is None:
+            return
+        self._filled = True
+        glossary = self.glossary
         self.list.clear()
         for entry in glossary.entries:
             item = QListWidgetItem(entry.term)
@@ -156,6 +171,7 @@ class GlossaryPanel(QWidget):
         entry = self.glossary.lookup(term)
         if entry is None:
             return
+        self._fill()
         self.filter.clear()
         for row in range(self.list.count()):
             item = self.list.item(row)
@@ -165,6 +181,7 @@ class GlossaryPanel(QWidget):
                 return
 
     def visible_terms(self) -> list[str]:
+        self._fill()
         return [
             self.list.item(r).text()
             for r in range(self.list.count())

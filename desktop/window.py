@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from desktop.contents import ContentsPanel
 from desktop.glossary_views import DefinitionPopup, GlossaryPanel
-from desktop.library_dialogs import ProblemsDialog, SettingsDialog
 from desktop.reader import FindBar, Reader
 from desktop.search_panel import SearchPanel
 from desktop.theme import reader_css
@@ -43,6 +42,7 @@ from index.model import GLOSSARY_SCHEME, Severity
 # The core's loaders and renderer are imported where used: the worker thread has
 # usually imported them already, and the window shows sooner without them.
 if TYPE_CHECKING:
+    from desktop.library_dialogs import ProblemsDialog, SettingsDialog
     from index.core import Core
     from index.model import Document, SearchHit
     from index.render import DocumentRenderer
@@ -84,32 +84,33 @@ class MainWindow(QMainWindow):
         self._html_cache: dict[str, str] = {}
         self._last_query = ""
 
+        # The worker starts reading the library first; the widgets are built meanwhile.
+        self.worker = CoreWorker(bundled, index_dir)
+        self.thread = WorkerThread(self.worker, self)
+        self.open_library.connect(self.worker.open)
+        self.prepare_search.connect(self.worker.prepare_search)
+        self.worker.opened.connect(self._opened)
+        self.worker.indexed.connect(self._indexed)
+        self.worker.progress.connect(self._progress)
+        self.worker.failed.connect(self._failed)
+        self.thread.start()
+        self.open_library.emit(self.library_folders(), self._last_read()[0] or "")
+
         self.setWindowTitle("OncoRef")
         self.setAccessibleName("OncoRef")
         self._build_widgets()
         self._build_actions()
         self._restore_layout()
+        self.search.search_requested.connect(self.worker.search)
+        self.search.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
+        self.worker.results.connect(self.search.show_result)
+        self._busy("Opening the library…")
 
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._library_touched)
         self.watcher.fileChanged.connect(self._library_touched)
         self._reload_timer = QTimer(self, singleShot=True, interval=WATCH_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload_library)
-
-        self.worker = CoreWorker(bundled, index_dir)
-        self.thread = WorkerThread(self.worker, self)
-        self.open_library.connect(self.worker.open)
-        self.prepare_search.connect(self.worker.prepare_search)
-        self.search.search_requested.connect(self.worker.search)
-        self.search.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
-        self.worker.opened.connect(self._opened)
-        self.worker.indexed.connect(self._indexed)
-        self.worker.progress.connect(self._progress)
-        self.worker.results.connect(self.search.show_result)
-        self.worker.failed.connect(self._failed)
-        self.thread.start()
-        self._busy("Opening the library…")
-        self.open_library.emit(self.library_folders(), self._last_read()[0] or "")
 
     # -- building ---------------------------------------------------------------
 
@@ -175,7 +176,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.problems_button)
-        self.problems_dialog = ProblemsDialog(self)
+        # Dialogs are made (and their module imported) when first opened.
+        self.problems_dialog: ProblemsDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
 
         self.search_field = QLineEdit(self)
@@ -397,7 +399,8 @@ class MainWindow(QMainWindow):
 
     def _show_problems_count(self) -> None:
         problems = self.core.problems if self.core else []
-        self.problems_dialog.set_problems(problems)
+        if self.problems_dialog is not None:
+            self.problems_dialog.set_problems(problems)
         errors = sum(p.severity is Severity.ERROR for p in problems)
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"
@@ -410,11 +413,18 @@ class MainWindow(QMainWindow):
             self.problems_button.hide()
 
     def show_problems(self) -> None:
+        if self.problems_dialog is None:
+            from desktop.library_dialogs import ProblemsDialog
+
+            self.problems_dialog = ProblemsDialog(self)
+            self.problems_dialog.set_problems(self.core.problems if self.core else [])
         self.problems_dialog.show()
         self.problems_dialog.raise_()
 
     def show_settings(self) -> None:
         if self.settings_dialog is None:
+            from desktop.library_dialogs import SettingsDialog
+
             self.settings_dialog = SettingsDialog(self.library_folders(), self)
             self.settings_dialog.folders_changed.connect(self.set_library_folders)
         self.settings_dialog.show()

@@ -304,9 +304,11 @@ def test_a_library_folder_with_a_good_and_a_broken_document(
         window.settings_dialog.add_folder(folder)
     labels = [label for label, _, _ in tree_rows(window)]
     assert "Caring for your port" in labels and "Stomach cancer" in labels
+    assert window.problems_button.isVisible()
+    qtbot.mouseClick(window.problems_button, Qt.MouseButton.LeftButton)
+    assert window.problems_dialog.isVisible()
     rows = window.problems_dialog.rows()
     assert any(f.endswith("scan.md") and "binary" in p for f, p in rows)
-    assert window.problems_button.isVisible()
     qtbot.waitUntil(lambda: window.search.ready)
     window.search_field_set("saline")
     qtbot.waitUntil(lambda: bool(window.search.hits()), timeout=20000)
