@@ -1,16 +1,18 @@
-"""Settings (the clinic's own library folders) and the Problems view."""
+"""Settings (the clinic's own library folders, its name for handouts) and the Problems view."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QTreeWidget,
@@ -19,16 +21,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.handout import CLINIC_KEY, PHONE_KEY, clinic_details
 from index.model import Problem, Severity
 
 
 class SettingsDialog(QDialog):
-    """Library folders: added or removed folders take effect at once."""
+    """Library folders (added or removed folders take effect at once) and the clinic's
+    name and phone number for printed handouts."""
 
     folders_changed = Signal(list)  # list[Path]
 
-    def __init__(self, folders: list[Path], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, folders: list[Path], settings: QSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.settings = settings
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         intro = QLabel(
@@ -48,6 +55,19 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
 
+        clinic, phone = clinic_details(settings)
+        self.clinic = QLineEdit(clinic, self)
+        self.clinic.setPlaceholderText("e.g. Riverside Cancer Centre")
+        self.clinic.setAccessibleName("Clinic name")
+        self.clinic.textChanged.connect(lambda text: settings.setValue(CLINIC_KEY, text.strip()))
+        self.phone = QLineEdit(phone, self)
+        self.phone.setPlaceholderText("e.g. 555-0142")
+        self.phone.setAccessibleName("Clinic phone number")
+        self.phone.textChanged.connect(lambda text: settings.setValue(PHONE_KEY, text.strip()))
+        handouts = QFormLayout()
+        handouts.addRow("Clinic &name:", self.clinic)
+        handouts.addRow("&Phone:", self.phone)
+
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(self.remove)
@@ -56,11 +76,14 @@ class SettingsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addLayout(row)
+        handouts_intro = QLabel("<b>Printed handouts</b> say who gave them:", self)
+        layout.addWidget(handouts_intro)
+        layout.addLayout(handouts)
         layout.addWidget(buttons)
         for folder in folders:
             self.list.addItem(str(folder))
         self.remove.setEnabled(False)
-        self.resize(560, 360)
+        self.resize(560, 420)
 
     def folders(self) -> list[Path]:
         return [Path(self.list.item(r).text()) for r in range(self.list.count())]

@@ -42,6 +42,7 @@ from index.model import GLOSSARY_SCHEME, Severity
 # The core's loaders and renderer are imported where used: the worker thread has
 # usually imported them already, and the window shows sooner without them.
 if TYPE_CHECKING:
+    from desktop.handout_dialog import HandoutDialog
     from desktop.library_dialogs import ProblemsDialog, SettingsDialog
     from index.core import Core
     from index.model import Document, SearchHit
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
         # Dialogs are made (and their module imported) when first opened.
         self.problems_dialog: ProblemsDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.handout_dialog: HandoutDialog | None = None
 
         self.search_field = QLineEdit(self)
         self.search_field.setPlaceholderText("Search, e.g. gleevec side effects")
@@ -205,9 +207,10 @@ class MainWindow(QMainWindow):
         self.back_action = self._action("&Back", self.back, std.Back)
         self.forward_action = self._action("&Forward", self.forward, std.Forward)
         self.home_action = self._action("&Home", self.go_home, "Alt+Home", "The library")
-        self.print_action = self._action("&Print…", lambda: None, std.Print)
+        self.print_action = self._action(
+            "&Print a handout…", self.show_handout, std.Print, "Print chosen sections for a patient"
+        )
         self.print_action.setEnabled(False)
-        self.print_action.setToolTip("Printing handouts is coming in a later version")
         self.zoom_in_action = self._action(
             "Zoom &in", lambda: self.set_zoom(self.zoom + 1), std.ZoomIn
         )
@@ -421,11 +424,23 @@ class MainWindow(QMainWindow):
         self.problems_dialog.show()
         self.problems_dialog.raise_()
 
+    def show_handout(self) -> None:
+        doc = self.core.library.get(self.shown_doc or "") if self.core else None
+        if doc is None or self.renderer is None:
+            return
+        from desktop.handout_dialog import HandoutDialog
+
+        self.handout_dialog = HandoutDialog(
+            doc, self.renderer, self.reader.current_section(), self.settings, self
+        )
+        self.handout_dialog.show()
+        self.handout_dialog.raise_()
+
     def show_settings(self) -> None:
         if self.settings_dialog is None:
             from desktop.library_dialogs import SettingsDialog
 
-            self.settings_dialog = SettingsDialog(self.library_folders(), self)
+            self.settings_dialog = SettingsDialog(self.library_folders(), self.settings, self)
             self.settings_dialog.folders_changed.connect(self.set_library_folders)
         self.settings_dialog.show()
         self.settings_dialog.raise_()
@@ -457,6 +472,7 @@ class MainWindow(QMainWindow):
             self.reader.show_html(self._document_html(doc))
             self.shown_doc = doc.id
             self.find_bar.refresh()
+        self.print_action.setEnabled(doc is not None)
         self.reader.scroll_to_section(location.section)
         self.reader.highlight_words(highlight or [])
         if doc is not None:

@@ -2,7 +2,7 @@
 
 Exit codes: 0 done; 1 `check` found errors (or `define` found none of the
 terms); 2 the command line was wrong; 3 the document asked for does not exist;
-4 the index could not be built or opened.
+4 the index could not be built or opened; 5 the handout could not be written.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # The core (Whoosh, the loaders) is imported where a command needs it, so that
 # `oncoref` opening the window does not wait for it: the window loads it on a thread.
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_INDEX = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_INDEX, EXIT_WRITE = 0, 1, 2, 3, 4, 5
 
 
 def _global_options(suppress: bool) -> argparse.ArgumentParser:
@@ -106,6 +106,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("print", parents=[common], help="a handout of a document, as a PDF")
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument(
+        "--section",
+        action="append",
+        dest="sections",
+        metavar="ID",
+        help="a section to print, with the sections inside it (repeatable; default: all)",
+    )
+    p.add_argument("--large-print", action="store_true", help="16 pt text and more space")
+    p.add_argument("--no-glossary", action="store_true", help='leave out "Words to know"')
+    p.add_argument("--clinic", help="the clinic's name (default: the one set in the window)")
+    p.add_argument("--phone", help="the clinic's phone number (default: as set)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+
     p = sub.add_parser("index", parents=[common], help="build or update the search index")
     p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
     return parser
@@ -137,6 +152,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "define": _define,
             "check": _check,
             "index": _index,
+            "print": _print,
         }[args.command]
         return handler(core, args)
     finally:
@@ -322,6 +338,44 @@ def _report_problems(problems: list[Problem], documents: int, as_json: bool) -> 
         warnings = len(problems) - len(errors)
         print(f"{documents} documents read; {len(errors)} errors, {warnings} warnings.")
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _print(core: Core, args: argparse.Namespace) -> int:
+    """The same handout as the window prints, made without a window."""
+    document = core.library.find(args.doc)
+    if document is None:
+        print(f"oncoref: no document '{args.doc}'. `oncoref list` shows them all.", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    from index.handout import HandoutOptions, UnknownSection, build_handout
+    from index.render import DocumentRenderer
+
+    try:
+        from desktop.handout import clinic_details, offscreen_application, save_pdf
+    except ImportError:  # a build without the window
+        print("oncoref: printing needs the OncoRef window's Qt libraries.", file=sys.stderr)
+        return EXIT_USAGE
+    offscreen_application()
+    clinic, phone = clinic_details()
+    options = HandoutOptions(
+        sections=args.sections,
+        large_print=args.large_print,
+        words_to_know=not args.no_glossary,
+        clinic=clinic if args.clinic is None else args.clinic,
+        phone=phone if args.phone is None else args.phone,
+    )
+    try:
+        handout = build_handout(DocumentRenderer(core.glossary), document, options)
+    except UnknownSection as exc:
+        print(f"oncoref: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    try:
+        pages = save_pdf(handout, args.output)
+    except OSError as exc:
+        print(f"oncoref: could not write {args.output}: {exc}", file=sys.stderr)
+        return EXIT_WRITE
+    count = len(handout.sections)
+    print(f"{args.output}: {pages} page{'s' * (pages != 1)}, {count} section{'s' * (count != 1)}")
+    return EXIT_OK
 
 
 def _index(core: Core, args: argparse.Namespace) -> int:

@@ -1,0 +1,376 @@
+"""Printing a handout (index/handout.py says what is on it) to a printer or a PDF.
+
+The text is laid out in a QTextDocument the size of a page's body; each page is
+then painted with a header (title, source) and a footer (review and print dates,
+the clinic, "Page N of M"). Before painting, page breaks are moved so that a
+heading is never the last thing on a page and short lists, tables and paragraphs
+are not split across two pages.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSettings, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextTable,
+)
+from PySide6.QtPrintSupport import QPrinter
+
+from index.handout import Handout
+
+ORGANIZATION = APPLICATION = "OncoRef"  # where QSettings keeps the window's settings
+CLINIC_KEY, PHONE_KEY = "handout/clinic", "handout/phone"
+NORMAL_PT = 11.0
+LARGE_PT = 17.0  # "large print" is at least 16 pt
+PAGE_MARGINS_MM = QMarginsF(18, 16, 18, 16)
+SHORT = 1 / 3  # lists, tables and paragraphs shorter than this part of a page stay whole
+
+
+def print_css(large: bool) -> str:
+    """Typography for paper, black and white (not the screen's style sheet)."""
+    scale = LARGE_PT / NORMAL_PT if large else 1.0
+
+    def pt(size: float) -> str:  # font sizes
+        return f"{size * scale:.1f}pt"
+
+    def px(size_pt: float) -> str:  # other lengths: Qt's rich text takes px (1/96 inch)
+        return f"{size_pt * scale * 96 / 72:.0f}px"
+
+    spacing = "160%" if large else "135%"
+    return f"""
+    p, li {{ line-height: {spacing}; }}
+    p {{ margin-top: 0; margin-bottom: {px(6)}; }}
+    li {{ margin-bottom: {px(3)}; }}
+    h1 {{ font-size: {pt(20)}; font-weight: 700; margin-bottom: {px(4)}; }}
+    h2 {{ font-size: {pt(15)}; font-weight: 700; margin-top: {px(14)}; margin-bottom: {px(5)}; }}
+    h3 {{ font-size: {pt(13)}; font-weight: 700; margin-top: {px(10)}; margin-bottom: {px(4)}; }}
+    h4, h5, h6 {{ font-size: {pt(11.5)}; font-weight: 700; margin-top: {px(8)};
+                  margin-bottom: {px(3)}; }}
+    a {{ color: #000000; text-decoration: none; }}
+    p.given {{ font-size: {pt(12)}; font-weight: 700; margin-bottom: {px(4)}; }}
+    p.part {{ font-style: italic; margin-bottom: {px(8)}; }}
+    p.word {{ margin-bottom: {px(4)}; }}
+    p.note {{ font-style: italic; margin-top: {px(10)}; }}
+    td.qr-text {{ padding-left: {px(10)}; vertical-align: middle; }}
+    table {{ border-color: #777777; }}
+    td, th {{ padding: {px(3)}; }}
+    """
+
+
+def new_printer(path: Path | None = None) -> QPrinter:
+    """A PDF printer (for `path`), or a printer for the print dialog to set up."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            PAGE_MARGINS_MM,
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    if path is not None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setResolution(300)
+        printer.setOutputFileName(str(path))
+    return printer
+
+
+def qr_image(text: str) -> QImage:
+    """The address as a QR code, made here (segno), never fetched."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=8, border=2)
+    return QImage.fromData(out.getvalue(), "PNG")
+
+
+class HandoutPainter:
+    """Lays a handout out for one printer and paints it, page by page."""
+
+    def __init__(self, handout: Handout, printer: QPrinter) -> None:
+        self.handout = handout
+        self.printer = printer
+        large = handout.options.large_print
+        self.body_font = QFont()
+        self.body_font.setPointSizeF(LARGE_PT if large else NORMAL_PT)
+        self.small_font = QFont(self.body_font)
+        self.small_font.setPointSizeF(12.0 if large else 8.5)
+
+        page = printer.pageLayout().paintRectPixels(printer.resolution())
+        line = QFontMetricsF(self.small_font, printer).height()
+        self.header_height = line * 1.8
+        self.footer_height = line * 1.8
+        self.page_rect = QRectF(0, 0, page.width(), page.height())
+        self.body = QRectF(
+            0,
+            self.header_height,
+            page.width(),
+            page.height() - self.header_height - self.footer_height,
+        )
+        self.doc = self._document()
+
+    def _document(self) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(self.printer)
+        doc.setDefaultFont(self.body_font)
+        doc.setDefaultStyleSheet(print_css(self.handout.options.large_print))
+        doc.setDocumentMargin(0)
+        url = self.handout.doc.meta.url
+        if url:
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("qr"), qr_image(url))
+        doc.setHtml(self.handout.body_html)
+        if url:
+            self._size_qr(doc)
+        doc.setPageSize(QSizeF(self.body.width(), self.body.height()))
+        keep_together(doc, self.body.height())
+        return doc
+
+    def _size_qr(self, doc: QTextDocument) -> None:
+        """About 25 mm square on paper, whatever the printer's resolution."""
+        side = 25 / 25.4 * self.printer.resolution()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat() and fmt.toImageFormat().name() == "qr":
+                    image = fmt.toImageFormat()
+                    image.setWidth(side)
+                    image.setHeight(side)
+                    cursor = QTextCursor(doc)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                    )
+                    cursor.setCharFormat(image)
+                it += 1
+            block = block.next()
+
+    @property
+    def page_count(self) -> int:
+        # The layout is made lazily; measuring the last block finishes it.
+        self.doc.documentLayout().blockBoundingRect(self.doc.lastBlock())
+        return self.doc.pageCount()
+
+    def paint(self, painter: QPainter) -> None:
+        """Every page; the printer's first page is already begun by `painter`."""
+        pages = self.page_count
+        for number in range(1, pages + 1):
+            if number > 1:
+                self.printer.newPage()
+            self._paint_page(painter, number, pages)
+
+    def _paint_page(self, painter: QPainter, number: int, pages: int) -> None:
+        painter.save()
+        height = self.body.height()
+        painter.translate(self.body.left(), self.body.top() - (number - 1) * height)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.clip = QRectF(0, (number - 1) * height, self.body.width(), height)
+        painter.setClipRect(context.clip)
+        self.doc.documentLayout().draw(painter, context)
+        painter.restore()
+        self._paint_running_text(painter, number, pages)
+
+    def _paint_running_text(self, painter: QPainter, number: int, pages: int) -> None:
+        """Header: title and source, the clinic on the right. Footer: review and print
+        dates, "Page N of M" on the right. Left parts are shortened to fit, never run on."""
+        header, footer = self.handout.running_text()
+        options = self.handout.options
+        clinic = " · ".join(p for p in (options.clinic, options.phone) if p)
+        painter.save()
+        painter.setFont(self.small_font)
+        painter.setPen(QPen(QColor("#000000")))
+        metrics = QFontMetricsF(self.small_font, self.printer)
+        width = self.page_rect.width()
+        band = self.header_height * 0.7
+        top = QRectF(0, 0, width, band)
+        bottom = QRectF(0, self.page_rect.height() - band, width, band)
+        for rect, left, right in (
+            (top, header, clinic),
+            (bottom, footer, f"Page {number} of {pages}"),
+        ):
+            room = width - (metrics.horizontalAdvance(right) + metrics.averageCharWidth() * 3)
+            left = metrics.elidedText(left, Qt.TextElideMode.ElideRight, room if right else width)
+            middle = Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | middle, left)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | middle, right)
+        rule = QPen(QColor("#888888"))
+        rule.setWidthF(max(1.0, self.printer.resolution() / 150))
+        painter.setPen(rule)
+        painter.drawLine(0, int(top.bottom()), int(width), int(top.bottom()))
+        painter.drawLine(0, int(bottom.top()), int(width), int(bottom.top()))
+        painter.restore()
+
+
+def offscreen_application() -> QGuiApplication:
+    """Qt without a window, for `oncoref print`: fonts and painting need an application."""
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([sys.argv[0] if sys.argv else "oncoref"])
+    return app  # type: ignore[return-value]
+
+
+def clinic_details(settings: QSettings | None = None) -> tuple[str, str]:
+    """The clinic's name and phone number, as set once in the window's Settings."""
+    settings = settings or QSettings(ORGANIZATION, APPLICATION)
+    return (
+        str(settings.value(CLINIC_KEY, "") or ""),
+        str(settings.value(PHONE_KEY, "") or ""),
+    )
+
+
+def print_handout(handout: Handout, printer: QPrinter) -> int:
+    """Paint the handout on `printer`; returns the number of pages."""
+    layout = HandoutPainter(handout, printer)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError(f"cannot print to {printer.outputFileName() or printer.printerName()}")
+    try:
+        layout.paint(painter)
+    finally:
+        painter.end()
+    return layout.page_count
+
+
+def save_pdf(handout: Handout, path: Path) -> int:
+    """Write the handout as a PDF; returns the number of pages."""
+    path = Path(path)
+    if path.parent and not path.parent.is_dir():
+        raise OSError(f"folder {path.parent} does not exist")
+    return print_handout(handout, new_printer(path))
+
+
+# -- page breaks ---------------------------------------------------------------------
+
+
+def keep_together(doc: QTextDocument, page_height: float) -> None:
+    """Move page breaks so headings stay with what follows them, and short lists,
+    tables and paragraphs are not split. Each fix moves later text down, so the
+    scan goes on from the block just fixed; text before it does not move."""
+    layout = doc.documentLayout()
+
+    def page_of(y: float) -> int:
+        return int(y // page_height)
+
+    def top(block: QTextBlock) -> float:
+        return layout.blockBoundingRect(block).top()
+
+    def bottom(block: QTextBlock) -> float:
+        return layout.blockBoundingRect(block).bottom()
+
+    def first_line_bottom(block: QTextBlock) -> float:
+        lines = block.layout()
+        rect = layout.blockBoundingRect(block)
+        if lines.lineCount() == 0:
+            return rect.bottom()
+        return rect.top() + lines.lineAt(0).rect().bottom()
+
+    def break_before(block: QTextBlock) -> QTextBlock:
+        """Break before `block`, or before the headings (and a line ending in a colon,
+        which introduces what follows) just above it."""
+        while block.previous().isValid() and _leads_in(block.previous()):
+            block = block.previous()
+        if page_of(top(block)) * page_height == top(block):  # already at a page's top
+            return block.next()
+        cursor = QTextCursor(block)
+        fmt = block.blockFormat()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        cursor.setBlockFormat(fmt)
+        relayout_from(block.position())
+        return block.next()
+
+    def relayout_from(position: int) -> None:
+        # Qt's lazy layout loses its place when a format changes half-way through it;
+        # everything from the change on is laid out again.
+        doc.markContentsDirty(position, doc.characterCount() - position)
+
+    short = page_height * SHORT
+    block = doc.begin()
+    while block.isValid():
+        table = _table_starting_at(doc, block)
+        following = block.next()
+        if block.blockFormat().headingLevel() and following.isValid():
+            if page_of(first_line_bottom(following) - 1) != page_of(top(block)):
+                block = break_before(block)
+                continue
+        elif table is not None:
+            rect = layout.frameBoundingRect(table)
+            natural = _natural_height(table, layout)  # a split row is taller than it is
+            if natural < short and page_of(rect.top()) != page_of(rect.bottom() - 1):
+                fmt = table.frameFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                table.setFrameFormat(fmt)
+                relayout_from(table.firstPosition())
+                block = table.lastCursorPosition().block().next()
+                continue
+        elif block.textList() is not None and block.textList().item(0) == block:
+            items = block.textList()
+            last = items.item(items.count() - 1)
+            if bottom(last) - top(block) < short and page_of(top(block)) != page_of(
+                bottom(last) - 1
+            ):
+                block = break_before(block)
+                continue
+        elif (
+            block.textList() is None
+            and bottom(block) - top(block) < short / 2  # measured first: that lays it out
+            and block.layout().lineCount() > 1
+            and page_of(top(block)) != page_of(bottom(block) - 1)
+        ):
+            block = break_before(block)
+            continue
+        block = block.next()
+
+
+def _leads_in(block: QTextBlock) -> bool:
+    return bool(block.blockFormat().headingLevel()) or (
+        block.textList() is None and block.text().rstrip().endswith(":")
+    )
+
+
+def _natural_height(table: QTextTable, layout: QAbstractTextDocumentLayout) -> float:
+    """The table's height on one page: its rows' tallest cells, added up."""
+    total = 0.0
+    for row in range(table.rows()):
+        tallest = 0.0
+        for column in range(table.columns()):
+            cell = table.cellAt(row, column)
+            block = cell.firstCursorPosition().block()
+            last = cell.lastCursorPosition().block()
+            height = 0.0
+            while block.isValid():
+                height += layout.blockBoundingRect(block).height()
+                if block == last:
+                    break
+                block = block.next()
+            tallest = max(tallest, height)
+        total += tallest
+    return total
+
+
+def _table_starting_at(doc: QTextDocument, block: QTextBlock) -> QTextTable | None:
+    cursor = QTextCursor(block)
+    table = cursor.currentTable()
+    if table is not None and table.cellAt(0, 0).firstCursorPosition().block() == block:
+        return table
+    return None

@@ -1,0 +1,216 @@
+"""The handout composer (Ctrl+P): pick sections and options, then preview, print or save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.handout import clinic_details, new_printer, print_handout, save_pdf
+from index.handout import Handout, HandoutOptions, build_handout
+from index.model import Document
+from index.render import DocumentRenderer
+
+LARGE_PRINT_KEY, WORDS_KEY = "handout/large_print", "handout/words_to_know"
+
+
+class HandoutDialog(QDialog):
+    def __init__(
+        self,
+        doc: Document,
+        renderer: DocumentRenderer,
+        current_section: str | None,
+        settings: QSettings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.renderer = renderer
+        self.settings = settings
+        self.setWindowTitle(f"Print a handout: {doc.title}")
+        self.setAccessibleName("Print a handout")
+
+        intro = QLabel(
+            f"<b>{doc.title}</b><br>Tick the sections to give the patient. "
+            "A section brings the sections inside it along.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Sections to print")
+        self._items: dict[str, QTreeWidgetItem] = {}
+        for section in doc.sections:
+            parent_item = self._items.get(section.parent or "")
+            item = QTreeWidgetItem([section.heading])
+            item.setData(0, Qt.ItemDataRole.UserRole, section.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsAutoTristate)
+            item.setCheckState(0, Qt.CheckState.Unchecked)
+            if parent_item is None:
+                self.tree.addTopLevelItem(item)
+            else:
+                parent_item.addChild(item)
+            self._items[section.id] = item
+        self.tree.expandAll()
+        self.tree.itemChanged.connect(self._update)
+
+        every = QPushButton("&All", self)
+        every.clicked.connect(lambda: self.set_chosen([s.id for s in doc.sections]))
+        none = QPushButton("&None", self)
+        none.clicked.connect(lambda: self.set_chosen([]))
+
+        self.large_print = QCheckBox("&Large print (16 pt and up)", self)
+        self.large_print.setChecked(settings.value(LARGE_PRINT_KEY, "false") == "true")
+        self.words = QCheckBox('"&Words to know" at the end', self)
+        self.words.setChecked(settings.value(WORDS_KEY, "true") == "true")
+        clinic, phone = clinic_details(settings)
+        given = " · ".join(p for p in (clinic, phone) if p)
+        self.clinic = QLabel(
+            f"Given by: <b>{given}</b> (change it in Settings)"
+            if given
+            else "Add your clinic's name and phone number in Settings to print them.",
+            self,
+        )
+        self.clinic.setWordWrap(True)
+        self.summary = QLabel(self)
+
+        self.preview_button = QPushButton("Pre&view…", self)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button = QPushButton("&Print…", self)
+        self.print_button.clicked.connect(self.print_)
+        self.print_button.setDefault(True)
+        self.pdf_button = QPushButton("Save as P&DF…", self)
+        self.pdf_button.clicked.connect(self.choose_pdf)
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.reject)
+
+        picks = QHBoxLayout()
+        picks.addWidget(every)
+        picks.addWidget(none)
+        picks.addStretch(1)
+        picks.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(picks)
+        layout.addWidget(self.large_print)
+        layout.addWidget(self.words)
+        layout.addWidget(self.clinic)
+        layout.addLayout(buttons)
+        self.resize(560, 620)
+        start = current_section if current_section in self._items else None
+        self.set_chosen([start] if start else [s.id for s in doc.sections if s.parent is None])
+        if start:
+            self.tree.scrollToItem(self._items[start])
+
+    # -- choosing --------------------------------------------------------------
+
+    def set_chosen(self, ids: list[str]) -> None:
+        wanted = set(ids)
+        self.tree.blockSignals(True)
+        for section in self.doc.sections:  # parents first: a parent's state spreads down
+            item = self._items[section.id]
+            if section.id in wanted or (section.parent in wanted):
+                wanted.add(section.id)
+                item.setCheckState(0, Qt.CheckState.Checked)
+            else:
+                item.setCheckState(0, Qt.CheckState.Unchecked)
+        self.tree.blockSignals(False)
+        self._update()
+
+    def chosen(self) -> list[str]:
+        """The ticked sections, top-most only (each brings its inner sections)."""
+        ids = []
+        for section in self.doc.sections:
+            item = self._items[section.id]
+            parent = self._items.get(section.parent or "")
+            parent_whole = parent is not None and parent.checkState(0) == Qt.CheckState.Checked
+            if item.checkState(0) == Qt.CheckState.Checked and not parent_whole:
+                ids.append(section.id)
+        return ids
+
+    def options(self) -> HandoutOptions:
+        clinic, phone = clinic_details(self.settings)
+        return HandoutOptions(
+            sections=self.chosen(),
+            large_print=self.large_print.isChecked(),
+            words_to_know=self.words.isChecked(),
+            clinic=clinic,
+            phone=phone,
+        )
+
+    def handout(self) -> Handout:
+        self.settings.setValue(LARGE_PRINT_KEY, "true" if self.large_print.isChecked() else "false")
+        self.settings.setValue(WORDS_KEY, "true" if self.words.isChecked() else "false")
+        return build_handout(self.renderer, self.doc, self.options())
+
+    def _update(self) -> None:
+        ids = self.chosen()
+        count = sum(
+            1
+            for s in self.doc.sections
+            if self._items[s.id].checkState(0) != Qt.CheckState.Unchecked
+        )
+        self.summary.setText(f"{count} of {len(self.doc.sections)} sections")
+        for button in (self.preview_button, self.print_button, self.pdf_button):
+            button.setEnabled(bool(ids))
+
+    # -- output ----------------------------------------------------------------
+
+    def preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        handout = self.handout()
+        dialog = QPrintPreviewDialog(new_printer(), self)
+        dialog.setWindowTitle(f"Preview: {self.doc.title}")
+        dialog.paintRequested.connect(lambda printer: print_handout(handout, printer))
+        dialog.resize(900, 1000)
+        dialog.exec()
+
+    def print_(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        printer = new_printer()
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._report(lambda: print_handout(self.handout(), printer), "Printed")
+
+    def choose_pdf(self) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name = f"{self.doc.id.rsplit('/', 1)[-1]}-handout.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the handout as PDF", str(Path(folder) / name), "PDF (*.pdf)"
+        )
+        if path:
+            self.save(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    def save(self, path: Path) -> bool:
+        return self._report(lambda: save_pdf(self.handout(), path), f"Saved {path.name}:")
+
+    def _report(self, job, done: str) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            pages = job()
+        except OSError as exc:
+            QMessageBox.warning(self, "The handout was not made", str(exc))
+            return False
+        self.summary.setText(f"{done} {pages} page{'s' * (pages != 1)}")
+        return True

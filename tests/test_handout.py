@@ -1,0 +1,189 @@
+"""Handouts as a nurse prints them: read back from the PDF with pypdf."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.app import make_application
+from desktop.handout import CLINIC_KEY, PHONE_KEY
+from desktop.window import Location, MainWindow
+from index.cli import main
+from index.core import Core
+from index.handout import chosen_sections
+from index.render import DocumentRenderer, entry_for_href
+
+GIST = "acs-treating-gist"
+TARGETED = "targeted-therapy-for-gastrointestinal-stromal-tumor"
+NCI = "nci-small-intestine-cancer-treatment"
+NCI_TREATMENT = [
+    "treatment-of-small-intestine-adenocarcinoma",
+    "treatment-of-small-intestine-leiomyosarcoma",
+    "treatment-of-recurrent-small-intestine-cancer",
+]
+
+
+def pages_text(path: Path) -> list[str]:
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(path).pages]
+
+
+def squash(text: str) -> str:
+    """Without spaces: PDF text extraction splits some kerned words ("T argeted")."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))  # and ligatures: ﬀ ff
+
+
+def contains(text: str, phrase: str) -> bool:
+    return squash(phrase) in squash(text)
+
+
+def print_pdf(tmp_path: Path, *args: str, name: str = "handout.pdf") -> Path:
+    make_application()
+    out = tmp_path / name
+    assert main(["print", *args, "-o", str(out)]) == 0
+    return out
+
+
+def marked_terms(core: Core, doc_id: str, section_ids: list[str] | None) -> list[str]:
+    """The terms a reader sees marked (links to the glossary) in these sections."""
+    doc = core.library.get(doc_id)
+    renderer = DocumentRenderer(core.glossary)
+    terms = set()
+    for section in chosen_sections(doc, section_ids):
+        for href in re.findall(r'href="(glossary:[^"]+)"', renderer.section_html(section)):
+            terms.add(entry_for_href(core.glossary, href).term)
+    return sorted(terms, key=str.casefold)
+
+
+def loose(phrase: str) -> str:
+    """A pattern for `phrase` that allows the spaces PDF extraction adds or drops."""
+    return r"\s*".join(re.escape(c) for c in squash(phrase))
+
+
+def appendix_terms(pages: list[str], header: str) -> list[str]:
+    """The bold terms of "Words to know", read from the pages without their running text."""
+    running = re.compile(loose(header) + r".*?Page\s*\d+\s*of\s*\d+")
+    text = " ".join(running.sub(" ", page) for page in pages)
+    words = re.split(loose("Words to know"), text, maxsplit=1)[1]
+    words = re.split(loose("About this handout"), words, maxsplit=1)[0]
+    found = re.findall(r"(?:^|\. |\) )([^.:()]+?) ?: ", " " + words.strip())
+    return [squash(t) for t in found]
+
+
+def test_chosen_sections_are_printed_and_the_others_are_not(
+    tmp_path: Path, bundled_core: Core
+) -> None:
+    out = print_pdf(tmp_path, GIST, "--section", TARGETED)
+    text = " ".join(pages_text(out))
+    for wanted in (
+        "Imatinib (Gleevec)",
+        "Sunitinib (Sutent)",
+        "Regorafenib (Stivarga)",
+        "Regorafenib can slow tumor growth",
+    ):
+        assert contains(text, wanted)
+    for other in (
+        "Surgery for small GISTs",
+        "Choosing your surgeon",
+        "Embolization",
+        "Radiation Therapy for Gastrointestinal",
+    ):
+        assert not contains(text, other)
+    assert contains(text, "4 of the 33 sections")
+
+
+def test_every_page_has_the_title_and_its_number(tmp_path: Path) -> None:
+    out = print_pdf(
+        tmp_path, GIST, "--section", TARGETED, "--clinic", "Riverside", "--phone", "555-0142"
+    )
+    pages = pages_text(out)
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert contains(text, "Treating Gastrointestinal Stromal Tumors")
+        assert contains(text, f"Page {number} of {len(pages)}")
+        assert contains(text, "Printed ") and contains(text, "Riverside · 555-0142")
+
+
+def test_words_to_know_lists_exactly_the_marked_terms(tmp_path: Path, bundled_core: Core) -> None:
+    out = print_pdf(tmp_path, GIST, "--section", TARGETED)
+    expected = marked_terms(bundled_core, GIST, [TARGETED])
+    assert "imatinib" in expected and "ablation" not in expected
+    header = "Treating Gastrointestinal Stromal Tumors · American Cancer Society"
+    found = appendix_terms(pages_text(out), header)
+    assert found == [squash(t) for t in expected]  # alphabetical, each once
+
+
+def test_terms_print_as_plain_words_and_no_glossary_leaves_the_appendix_out(
+    tmp_path: Path,
+) -> None:
+    out = print_pdf(tmp_path, GIST, "--section", TARGETED, "--no-glossary")
+    text = " ".join(pages_text(out))
+    assert not contains(text, "Words to know") and contains(text, "imatinib")
+    for page in PdfReader(out).pages:
+        for annotation in page.get("/Annots") or []:
+            uri = annotation.get_object().get("/A", {}).get("/URI", "")
+            assert not str(uri).startswith("glossary:")
+
+
+def test_large_print_has_fewer_words_per_page(tmp_path: Path) -> None:
+    args = [NCI, *[a for s in NCI_TREATMENT for a in ("--section", s)]]
+    normal = pages_text(print_pdf(tmp_path, *args, name="normal.pdf"))
+    large = pages_text(print_pdf(tmp_path, *args, "--large-print", name="large.pdf"))
+    assert len(large) > len(normal)
+    assert len(large[0].split()) < 0.75 * len(normal[0].split())
+
+
+def test_the_source_address_is_printed_with_a_qr_code(tmp_path: Path) -> None:
+    out = print_pdf(tmp_path, NCI, "--section", NCI_TREATMENT[0])
+    last = PdfReader(out).pages[-1]
+    assert contains(last.extract_text(), "cancer.gov/types/small-intestine")
+    assert len(last.images) == 1
+    assert contains(pages_text(out)[-1], "not medical advice")
+    assert contains(pages_text(out)[0], "Last reviewed 30 December 2025")
+
+
+def test_bad_requests_say_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_application()
+    assert main(["print", GIST, "--section", "no-such-part", "-o", str(tmp_path / "x.pdf")]) == 3
+    assert "no section 'no-such-part'" in capsys.readouterr().err
+    assert main(["print", "no-such-document", "-o", str(tmp_path / "x.pdf")]) == 3
+    missing = tmp_path / "missing-folder" / "x.pdf"
+    assert main(["print", GIST, "-o", str(missing)]) == 5
+    assert "could not write" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_composer_prints_the_section_being_read(
+    qtbot: QtBot, tmp_path: Path, bundled_core: Core
+) -> None:
+    make_application()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue(CLINIC_KEY, "Riverside Cancer Centre")
+    settings.setValue(PHONE_KEY, "555-0142")
+    window = MainWindow(index_dir=bundled_core.index_dir, settings=settings)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=20000):
+        window.show()
+    window.open_location(Location(GIST, "sunitinib-sutent"))
+    assert window.print_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.handout_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.chosen() == ["sunitinib-sutent"]
+    dialog.set_chosen([TARGETED])
+    dialog.large_print.click()
+    assert dialog.save(tmp_path / "composed.pdf")
+    pages = pages_text(tmp_path / "composed.pdf")
+    text = " ".join(pages)
+    assert contains(text, "Imatinib (Gleevec)") and not contains(text, "Choosing your surgeon")
+    assert contains(text, "Given to you by Riverside Cancer Centre · 555-0142")
+    assert all(contains(p, f"Page {n} of {len(pages)}") for n, p in enumerate(pages, start=1))
+    assert settings.value("handout/large_print") == "true"  # remembered for next time
+    dialog.close()
+    QApplication.processEvents()
