@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.handout import clinic_details, new_printer, print_handout, save_pdf
-from index.handout import Handout, HandoutOptions, build_handout
+from index.handout import Handout, HandoutOptions, build_handout, chosen_sections
 from index.model import Document
 from index.render import DocumentRenderer
 
@@ -165,11 +165,7 @@ class HandoutDialog(QDialog):
 
     def _update(self) -> None:
         ids = self.chosen()
-        count = sum(
-            1
-            for s in self.doc.sections
-            if self._items[s.id].checkState(0) != Qt.CheckState.Unchecked
-        )
+        count = len(chosen_sections(self.doc, ids))
         self.summary.setText(f"{count} of {len(self.doc.sections)} sections")
         for button in (self.preview_button, self.print_button, self.pdf_button):
             button.setEnabled(bool(ids))

@@ -176,7 +176,9 @@ def test_the_composer_prints_the_section_being_read(
     dialog = window.handout_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.chosen() == ["sunitinib-sutent"]
+    assert dialog.summary.text() == "1 of 33 sections"
     dialog.set_chosen([TARGETED])
+    assert dialog.summary.text() == "4 of 33 sections"
     dialog.large_print.click()
     assert dialog.save(tmp_path / "composed.pdf")
     pages = pages_text(tmp_path / "composed.pdf")
