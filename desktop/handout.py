@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter
 
+from desktop.reader import text_fragments
 from index.handout import Handout
 
 ORGANIZATION = APPLICATION = "OncoRef"  # where QSettings keeps the window's settings
@@ -146,24 +147,18 @@ class HandoutPainter:
     def _size_qr(self, doc: QTextDocument) -> None:
         """About 25 mm square on paper, whatever the printer's resolution."""
         side = 25 / 25.4 * self.printer.resolution()
-        block = doc.begin()
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
-                fmt = fragment.charFormat()
-                if fmt.isImageFormat() and fmt.toImageFormat().name() == "qr":
-                    image = fmt.toImageFormat()
-                    image.setWidth(side)
-                    image.setHeight(side)
-                    cursor = QTextCursor(doc)
-                    cursor.setPosition(fragment.position())
-                    cursor.setPosition(
-                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
-                    )
-                    cursor.setCharFormat(image)
-                it += 1
-            block = block.next()
+        for _, fragment in text_fragments(doc):
+            fmt = fragment.charFormat()
+            if fmt.isImageFormat() and fmt.toImageFormat().name() == "qr":
+                image = fmt.toImageFormat()
+                image.setWidth(side)
+                image.setHeight(side)
+                cursor = QTextCursor(doc)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(
+                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                )
+                cursor.setCharFormat(image)
 
     @property
     def page_count(self) -> int:
@@ -255,7 +250,7 @@ def print_handout(handout: Handout, printer: QPrinter) -> int:
 def save_pdf(handout: Handout, path: Path) -> int:
     """Write the handout as a PDF; returns the number of pages."""
     path = Path(path)
-    if path.parent and not path.parent.is_dir():
+    if not path.parent.is_dir():
         raise OSError(f"folder {path.parent} does not exist")
     return print_handout(handout, new_printer(path))
 

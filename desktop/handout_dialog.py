@@ -125,15 +125,11 @@ class HandoutDialog(QDialog):
     # -- choosing --------------------------------------------------------------
 
     def set_chosen(self, ids: list[str]) -> None:
-        wanted = set(ids)
+        ticked = {s.id for s in chosen_sections(self.doc, ids)}
         self.tree.blockSignals(True)
-        for section in self.doc.sections:  # parents first: a parent's state spreads down
-            item = self._items[section.id]
-            if section.id in wanted or (section.parent in wanted):
-                wanted.add(section.id)
-                item.setCheckState(0, Qt.CheckState.Checked)
-            else:
-                item.setCheckState(0, Qt.CheckState.Unchecked)
+        for section in self.doc.sections:
+            state = Qt.CheckState.Checked if section.id in ticked else Qt.CheckState.Unchecked
+            self._items[section.id].setCheckState(0, state)
         self.tree.blockSignals(False)
         self._update()
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from index.model import Document, GlossaryEntry, Section
-from index.render import DocumentRenderer
+from index.render import DocumentRenderer, long_date
 
 DISCLAIMER = (
     "This handout is information, not medical advice. Talk with your care team "
@@ -83,17 +83,18 @@ class Handout:
         meta = self.doc.meta
         header = meta.title + (f" · {meta.source}" if meta.source else "")
         reviewed = (
-            f"Last reviewed {_date(meta.last_reviewed)}"
+            f"Last reviewed {long_date(meta.last_reviewed)}"
             if meta.last_reviewed
             else "Review date not stated"
         )
-        printed = f"Printed {_date(self.options.printed)}"
+        printed = f"Printed {long_date(self.options.printed)}"
         return header, " · ".join(p for p in (reviewed, printed) if p)
 
 
 def build_handout(renderer: DocumentRenderer, doc: Document, options: HandoutOptions) -> Handout:
     sections = chosen_sections(doc, options.sections)
-    words = renderer.entries_in(sections) if options.words_to_know else []
+    rendered = [renderer.section_html(s) for s in sections]
+    words = renderer.linked_entries(rendered) if options.words_to_know else []
     parts = [f'<h1 class="title">{html.escape(doc.title)}</h1>']
     given = " · ".join(html.escape(p) for p in (options.clinic, options.phone) if p)
     if given:
@@ -103,7 +104,7 @@ def build_handout(renderer: DocumentRenderer, doc: Document, options: HandoutOpt
             f'<p class="part">{len(sections)} of the {len(doc.sections)} sections of this '
             "document, chosen for you.</p>"
         )
-    parts.extend(plain_terms(renderer.section_html(s)) for s in sections)
+    parts.extend(plain_terms(markup) for markup in rendered)
     if words:
         parts.append(words_html(words))
     parts.append(about_html(doc))
@@ -125,7 +126,7 @@ def about_html(doc: Document) -> str:
     if meta.source:
         facts.append(f"<b>Source:</b> {html.escape(meta.source)}")
     if meta.last_reviewed:
-        facts.append(f"<b>Last reviewed:</b> {_date(meta.last_reviewed)}")
+        facts.append(f"<b>Last reviewed:</b> {long_date(meta.last_reviewed)}")
     if meta.license:
         facts.append(f"<b>Licence:</b> {html.escape(meta.license)}")
     parts = ['<h2 class="about">About this handout</h2>']
@@ -140,7 +141,3 @@ def about_html(doc: Document) -> str:
         )
     parts.append(f'<p class="note">{html.escape(DISCLAIMER)}</p>')
     return "\n".join(parts)
-
-
-def _date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"

@@ -174,9 +174,13 @@ class DocumentRenderer:
 
     def entries_in(self, sections: Iterable[Section]) -> list[GlossaryEntry]:
         """The glossary entries a reader would see marked in these sections, A-Z."""
+        return self.linked_entries(self.body_html(section.body) for section in sections)
+
+    def linked_entries(self, rendered: Iterable[str]) -> list[GlossaryEntry]:
+        """The glossary entries that HTML made by this renderer links to, A-Z."""
         found: dict[str, GlossaryEntry] = {}
-        for section in sections:
-            for href in re.findall(r'href="(glossary:[^"]+)"', self.body_html(section.body)):
+        for markup in rendered:
+            for href in re.findall(r'href="(glossary:[^"]+)"', markup):
                 entry = entry_for_href(self.glossary, html.unescape(href))
                 if entry is not None:
                     found[entry.term] = entry
@@ -263,7 +267,7 @@ def header_html(doc: Document, today: dt.date | None = None) -> str:
     if meta.audience:
         facts.append(f"<b>For:</b> {html.escape(meta.audience)}")
     if meta.last_reviewed:
-        facts.append(f"<b>Last reviewed:</b> {meta.last_reviewed:%d %B %Y}".replace(" 0", " "))
+        facts.append(f"<b>Last reviewed:</b> {long_date(meta.last_reviewed)}")
     if facts:
         lines.append('<p class="meta">' + " &nbsp;·&nbsp; ".join(facts) + "</p>")
     from index.meta import review_overdue
@@ -285,3 +289,8 @@ def header_html(doc: Document, today: dt.date | None = None) -> str:
     if more:
         lines.append('<p class="meta">' + "<br>".join(more) + "</p>")
     return "\n".join(lines)
+
+
+def long_date(day: dt.date) -> str:
+    """As people write it: 5 March 2026."""
+    return f"{day.day} {day:%B %Y}"
