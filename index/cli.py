@@ -390,12 +390,20 @@ def _index(core: Core, args: argparse.Namespace) -> int:
     report = core.index_report
     assert report is not None
     changes = len(report.added) + len(report.changed) + len(report.removed)
-    detail = {
-        "built": f"built from scratch: {report.sections} sections ({report.reason})",
-        "updated": f"updated {changes} documents; {report.sections} sections",
-        "opened": f"up to date: {report.sections} sections",
-    }[report.action]
-    print(f"Index {detail}, in {report.seconds:.2f} s.\n  {core.index_dir}")
+    if report.prebuilt is not None:
+        print(
+            f"Bundled library: the prebuilt index, {report.prebuilt_sections} sections "
+            f"(read-only).\n  {report.prebuilt}"
+        )
+    elif report.prebuilt_note:
+        print(f"The prebuilt index was not used ({report.prebuilt_note}).")
+    if report.prebuilt is None or report.sections or report.action != "opened":
+        detail = {
+            "built": f"built from scratch: {report.sections} sections ({report.reason})",
+            "updated": f"updated {changes} documents; {report.sections} sections",
+            "opened": f"up to date: {report.sections} sections",
+        }[report.action]
+        print(f"Index {detail}, in {report.seconds:.2f} s.\n  {core.index_dir}")
     _warn_problems(core)
     return EXIT_OK
 

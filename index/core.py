@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.model import Problem
-from index.paths import bundled_library_dir, cache_dir
+from index.paths import bundled_library_dir, cache_dir, prebuilt_index_dir
 
 # Whoosh is imported when the index is first used, and the loaders (markdown-it,
 # PyYAML) when a library is read: a start from the snapshot needs neither.
@@ -38,20 +38,39 @@ class Core:
         return self.resource_problems + self.library.problems
 
     def searcher(self, progress: Progress | None = None, rebuild: bool = False) -> Searcher:
-        """The index, brought up to date with the library on first use."""
-        if self._searcher is None or rebuild:
-            from index.search import Searcher
-            from index.store import IndexStore
+        """The index, brought up to date with the library on first use.
 
-            store = IndexStore(self.index_dir, self.taxonomy)
-            if rebuild:
-                ix, report = store.rebuild(self.library, progress, "asked to")
-            else:
-                ix, report = store.ensure(self.library, progress)
+        The bundled documents come from the prebuilt index shipped with a package
+        while it matches them; everything else is indexed in `index_dir`."""
+        if self._searcher is None or rebuild:
+            from index.library import Library
+            from index.search import Searcher
+            from index.store import IndexReport, IndexStore, open_prebuilt
+
+            bundled = [d for d in self.library.documents if d.bundled]
+            prebuilt, note = open_prebuilt(prebuilt_index_dir(), bundled) if bundled else (None, "")
+            own = self.library
+            if prebuilt is not None:
+                own = Library(
+                    self.library.roots, [d for d in self.library.documents if not d.bundled]
+                )
+            indexes = [prebuilt] if prebuilt is not None else []
+            report = IndexReport(action="opened")
+            if own.documents or not indexes:
+                store = IndexStore(self.index_dir, self.taxonomy)
+                if rebuild:
+                    ix, report = store.rebuild(own, progress, "asked to")
+                else:
+                    ix, report = store.ensure(own, progress)
+                indexes.append(ix)
+            if prebuilt is not None:
+                report.prebuilt = prebuilt_index_dir()
+                report.prebuilt_sections = prebuilt.doc_count()
+            report.prebuilt_note = note
             self.index_report = report
             if self._searcher is not None:
                 self._searcher.close()
-            self._searcher = Searcher(ix, self.synonyms, self.glossary, self.taxonomy)
+            self._searcher = Searcher(indexes, self.synonyms, self.glossary, self.taxonomy)
         return self._searcher
 
     def __getstate__(self) -> dict[str, object]:

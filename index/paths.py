@@ -36,6 +36,12 @@ def bundled_library_dir() -> Path:
     return resource("library")
 
 
+def prebuilt_index_dir() -> Path:
+    """The search index of the bundled library that a package ships (read-only);
+    a source checkout has none and indexes the library in the cache folder."""
+    return resource("index")
+
+
 def cache_dir() -> Path:
     """The user's cache folder for OncoRef (indexes live here)."""
     override = os.environ.get("ONCOREF_CACHE_DIR")

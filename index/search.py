@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from whoosh import highlight
+from whoosh import highlight, searching
 from whoosh import query as Q
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.index import FileIndex
+from whoosh.reading import MultiReader
 
 from index.glossary import Glossary
 from index.model import SearchHit, SearchResult
@@ -93,27 +95,32 @@ class _SnippetFormatter(highlight.Formatter):
 
 
 class Searcher:
-    """Keeps one Whoosh searcher open for the life of the program (it is much faster)."""
+    """Keeps one Whoosh searcher open for the life of the program (it is much faster).
+
+    Several indexes (the bundled library's prebuilt one and the clinic's own) are
+    searched as one: their segments are read together, so every hit is scored
+    with the same word statistics and the rankings mix fairly."""
 
     def __init__(
         self,
-        ix: FileIndex,
+        ix: FileIndex | Sequence[FileIndex],
         synonyms: Synonyms,
         glossary: Glossary,
         taxonomy: Taxonomy,
     ) -> None:
-        self.ix = ix
+        self.indexes = [ix] if isinstance(ix, FileIndex) else list(ix)
         self.synonyms = synonyms
         self.glossary = glossary
         self.taxonomy = taxonomy
-        self._searcher = ix.searcher()
+        if len(self.indexes) == 1:
+            self._searcher = self.indexes[0].searcher()
+        else:
+            segments = [leaf for i in self.indexes for leaf, _ in i.reader().leaf_readers()]
+            self._searcher = searching.Searcher(MultiReader(segments))
         self._analyzer = StemmingAnalyzer()
 
     def close(self) -> None:
         self._searcher.close()
-
-    def refresh(self) -> None:
-        self._searcher = self._searcher.refresh()
 
     # -- public -----------------------------------------------------------------
 

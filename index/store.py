@@ -5,6 +5,10 @@
 * A manifest beside the index records each document's fingerprint; a changed,
   added or removed document updates only its own entries.
 * A missing, stale, half-updated or corrupt index is rebuilt.
+* A packaged OncoRef ships a prebuilt index of its bundled library inside the
+  install folder. It is opened read-only and used only while it matches the
+  bundled documents exactly; the documents a clinic adds are indexed in the
+  user's cache folder, and the two are searched together.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from index.library import Library
@@ -40,6 +45,10 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sections: int = 0
+    # The bundled library's prebuilt index, when it was used (read-only), and why not otherwise.
+    prebuilt: Path | None = None
+    prebuilt_sections: int = 0
+    prebuilt_note: str = ""
 
 
 Progress = Callable[[str], None]
@@ -85,7 +94,7 @@ class IndexStore:
         """An index that matches the library: opened, updated or rebuilt as needed."""
         started = time.perf_counter()
         expected = sum(len(d.sections) for d in library.documents)
-        manifest, reason = self._read_manifest()
+        manifest, reason = read_manifest(self.directory)
         ix = None
         if manifest is not None:
             try:
@@ -188,29 +197,59 @@ class IndexStore:
             "docs": {d.id: d.fingerprint for d in library.documents},
         }
 
-    def _read_manifest(self) -> tuple[dict | None, str]:
-        path = self.directory / MANIFEST
-        if not self.directory.exists():
-            return None, "no index yet"
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None, "index has no manifest"
-        except (OSError, ValueError):
-            return None, "index manifest is damaged"
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("docs"), dict):
-            return None, "index manifest is damaged"
-        if manifest.get("schema") != SCHEMA_VERSION:
-            return None, "index was built by another version"
-        if manifest.get("state") != "ready":
-            return None, "an earlier update did not finish"
-        return manifest, ""
-
     def _remove_leftovers(self) -> None:
         for stale in self.directory.parent.glob(self.directory.name + ".tmp-*"):
             shutil.rmtree(stale, ignore_errors=True)
         for stale in self.directory.parent.glob(self.directory.name + ".old-*"):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def read_manifest(directory: Path) -> tuple[dict | None, str]:
+    """The manifest of a finished index of this schema, or None and why not."""
+    if not directory.exists():
+        return None, "no index yet"
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "index has no manifest"
+    except (OSError, ValueError):
+        return None, "index manifest is damaged"
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("docs"), dict):
+        return None, "index manifest is damaged"
+    if manifest.get("schema") != SCHEMA_VERSION:
+        return None, "index was built by another version"
+    if manifest.get("state") != "ready":
+        return None, "an earlier update did not finish"
+    return manifest, ""
+
+
+def build_prebuilt(library: Library, taxonomy: Taxonomy, directory: Path) -> IndexReport:
+    """The index a package ships: the bundled library, built once at packaging time."""
+    ix, report = IndexStore(directory, taxonomy).rebuild(library, reason="prebuilt for a package")
+    ix.close()
+    return report
+
+
+def open_prebuilt(directory: Path, documents: list[Document]) -> tuple[FileIndex | None, str]:
+    """The prebuilt index, opened read-only, if it holds exactly these documents as
+    they are now; else None and why not (the caller then indexes them itself)."""
+    if not directory.exists():
+        return None, ""  # a source checkout: nothing prebuilt, nothing to explain
+    manifest, reason = read_manifest(directory)
+    if manifest is None:
+        return None, reason
+    if manifest["docs"] != {d.id: d.fingerprint for d in documents}:
+        return None, "the bundled documents have changed since it was built"
+    try:
+        # Read-only storage: nothing (not even a lock) is written into the install folder.
+        ix = FileStorage(str(directory), readonly=True).open_index()
+        sections = ix.doc_count()
+    except Exception as exc:
+        return None, f"it cannot be opened ({type(exc).__name__})"
+    if sections != manifest.get("sections"):
+        ix.close()
+        return None, "it does not match its manifest"
+    return ix, ""
 
 
 def _write_json(path: Path, data: object) -> None:
