@@ -8,7 +8,11 @@ in the same run. The primary figure is process start to ready; process start to
 exit (the teardown included) is reported beside it. Also: the time to render
 the largest bundled document into the reader. Prints JSON.
 
-    python -m benchmarks.startup [--runs N]
+With --bundle, the frozen program (packaging/build.sh) is measured the same
+way, interleaved with the others, and so is a first search with an empty cache
+for both: the source install builds its index then, the bundle ships one.
+
+    python -m benchmarks.startup [--runs N] [--bundle dist/OncoRef/OncoRef]
 """
 
 from __future__ import annotations
@@ -85,9 +89,21 @@ def render_largest(env: dict[str, str]) -> dict[str, object]:
     }
 
 
+def first_search(command: list[str], env: dict[str, str], scratch: Path, runs: int) -> float:
+    """Median seconds for `search` to answer, each time with an empty cache."""
+    times = []
+    for n in range(runs):
+        fresh = dict(env, ONCOREF_CACHE_DIR=str(scratch / f"first-search-{len(command)}-{n}"))
+        start = time.monotonic()
+        subprocess.run([*command, "search", "gleevec"], env=fresh, check=True, capture_output=True)
+        times.append(time.monotonic() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--bundle", type=Path, help="the frozen program to measure as well")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="oncoref-startup-"))
     env = dict(
@@ -96,19 +112,38 @@ def main() -> None:
         ONCOREF_CACHE_DIR=str(scratch / "cache"),
         XDG_CONFIG_HOME=str(scratch / "config"),  # a fresh settings file, not the user's
     )
-    app = [sys.executable, "-m", "index.cli", "--exit-when-ready"]
+    source = [sys.executable, "-m", "index.cli"]
+    app = [*source, "--exit-when-ready"]
     bare = [sys.executable, "-c", BARE_WINDOW]
+    frozen = [str(args.bundle.resolve())] if args.bundle else None
 
     first_run, _ = timed(app, env)  # reads the library and leaves the startup snapshot
     timed(bare, env)  # warm the disk cache for both
-    app_times, bare_times = [], []
-    for _ in range(args.runs):  # interleaved, so both see the same machine load
+    if frozen:
+        timed([*frozen, "--exit-when-ready"], env)
+    app_times, bare_times, frozen_times = [], [], []
+    for _ in range(args.runs):  # interleaved, so all see the same machine load
         bare_times.append(timed(bare, env))
         app_times.append(timed(app, env))
+        if frozen:
+            frozen_times.append(timed([*frozen, "--exit-when-ready"], env))
     app_ready = statistics.median(t for t, _ in app_times)
     bare_ready = statistics.median(t for t, _ in bare_times)
     app_exit = statistics.median(t for _, t in app_times)
     bare_exit = statistics.median(t for _, t in bare_times)
+    report: dict[str, object] = {}
+    if frozen:
+        frozen_ready = statistics.median(t for t, _ in frozen_times)
+        report["bundle"] = {
+            "ready_ms": round(1000 * frozen_ready, 1),
+            "ratio_to_bare_window": round(frozen_ready / bare_ready, 2),
+            "ratio_to_source_install": round(frozen_ready / app_ready, 2),
+            "to_exit_ms": round(1000 * statistics.median(t for _, t in frozen_times), 1),
+            "first_search_empty_cache_ms": round(1000 * first_search(frozen, env, scratch, 3), 1),
+            "source_first_search_empty_cache_ms": round(
+                1000 * first_search(source, env, scratch, 3), 1
+            ),
+        }
     print(
         json.dumps(
             {
@@ -128,6 +163,7 @@ def main() -> None:
                     "ratio": round(app_exit / bare_exit, 2),
                 },
                 "render_largest_document": render_largest(env),
+                **report,
             },
             indent=2,
         )

@@ -7,12 +7,13 @@ import sys
 import time
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.theme import apply_palette
 from desktop.window import MainWindow
 from index import __version__
+from index.paths import resource
 
 ORGANIZATION = "OncoRef"
 APPLICATION = "OncoRef"
@@ -26,9 +27,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setApplicationVersion(__version__)
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setDesktopFileName("oncoref")
+    app.setWindowIcon(application_icon())
     apply_palette(app)
     QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: apply_palette(app))
     return app
+
+
+def application_icon() -> QIcon:
+    """The icon in every size we ship; Qt reads a file only when it is drawn."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        icon.addFile(str(resource("icons", f"oncoref-{size}.png")))
+    return icon
 
 
 def run(args: argparse.Namespace) -> int:

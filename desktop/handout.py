@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
+    QPdfWriter,
     QPen,
     QTextBlock,
     QTextCursor,
@@ -76,22 +77,35 @@ def print_css(large: bool) -> str:
     """
 
 
-def new_printer(path: Path | None = None) -> QPrinter:
-    """A PDF printer (for `path`), or a printer for the print dialog to set up."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            PAGE_MARGINS_MM,
-            QPageLayout.Unit.Millimeter,
-        )
+# A printer, or a PDF writer: both are paged paint devices with a page layout.
+PageDevice = QPrinter | QPdfWriter
+
+
+def page_layout() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        PAGE_MARGINS_MM,
+        QPageLayout.Unit.Millimeter,
     )
-    if path is not None:
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setResolution(300)
-        printer.setOutputFileName(str(path))
+
+
+def new_printer() -> QPrinter:
+    """A printer for the print dialog to set up (this asks the system's printing
+    service for its printers)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(page_layout())
     return printer
+
+
+def new_pdf_writer(path: Path, title: str) -> QPdfWriter:
+    """A PDF file, written without asking the printing service anything."""
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(page_layout())
+    writer.setResolution(300)
+    writer.setTitle(title)
+    writer.setCreator("OncoRef")
+    return writer
 
 
 def qr_image(text: str) -> QImage:
@@ -106,7 +120,7 @@ def qr_image(text: str) -> QImage:
 class HandoutPainter:
     """Lays a handout out for one printer and paints it, page by page."""
 
-    def __init__(self, handout: Handout, printer: QPrinter) -> None:
+    def __init__(self, handout: Handout, printer: PageDevice) -> None:
         self.handout = handout
         self.printer = printer
         large = handout.options.large_print
@@ -234,12 +248,14 @@ def clinic_details(settings: QSettings | None = None) -> tuple[str, str]:
     )
 
 
-def print_handout(handout: Handout, printer: QPrinter) -> int:
+def print_handout(handout: Handout, printer: PageDevice, name: str = "") -> int:
     """Paint the handout on `printer`; returns the number of pages."""
     layout = HandoutPainter(handout, printer)
     painter = QPainter()
     if not painter.begin(printer):
-        raise OSError(f"cannot print to {printer.outputFileName() or printer.printerName()}")
+        if isinstance(printer, QPrinter):
+            name = name or printer.outputFileName() or printer.printerName()
+        raise OSError(f"cannot print to {name or 'the printer'}")
     try:
         layout.paint(painter)
     finally:
@@ -252,7 +268,7 @@ def save_pdf(handout: Handout, path: Path) -> int:
     path = Path(path)
     if not path.parent.is_dir():
         raise OSError(f"folder {path.parent} does not exist")
-    return print_handout(handout, new_printer(path))
+    return print_handout(handout, new_pdf_writer(path, handout.title), str(path))
 
 
 # -- page breaks ---------------------------------------------------------------------

@@ -361,6 +361,16 @@ def test_the_note_and_accessible_names_are_there(window: MainWindow) -> None:
     assert window.reader.accessibleName() == "Document"
 
 
+def test_the_window_has_the_oncoref_icon_in_every_size(window: MainWindow) -> None:
+    icon = window.windowIcon()
+    sizes = {(s.width(), s.height()) for s in icon.availableSizes()}
+    assert {(16, 16), (48, 48), (256, 256)} <= sizes
+    # Drawn from our files, not a blank placeholder: the middle of the icon is the book.
+    image = icon.pixmap(64, 64).toImage()
+    assert image.pixelColor(32, 40).lightness() > 200  # a white page
+    assert image.pixelColor(4, 32).alpha() > 0 and image.pixelColor(0, 0).alpha() == 0
+
+
 def test_the_glossary_tab_lists_and_filters_every_entry(qtbot: QtBot, window: MainWindow) -> None:
     panel = window.glossary_panel
     assert panel.visible_terms()[:2] == sorted(panel.visible_terms(), key=str.casefold)[:2]

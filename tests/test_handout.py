@@ -108,6 +108,8 @@ def test_every_page_has_the_title_and_its_number(tmp_path: Path) -> None:
         assert contains(text, "Treating Gastrointestinal Stromal Tumors")
         assert contains(text, f"Page {number} of {len(pages)}")
         assert contains(text, "Printed ") and contains(text, "Riverside · 555-0142")
+    # A file manager or PDF viewer shows the document's title, not "untitled".
+    assert PdfReader(out).metadata.title == "Treating Gastrointestinal Stromal Tumors"
 
 
 def test_words_to_know_lists_exactly_the_marked_terms(tmp_path: Path, bundled_core: Core) -> None:

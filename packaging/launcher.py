@@ -1,0 +1,9 @@
+"""The frozen program's entry point: the same `oncoref` command as a source install
+(no command opens the window)."""
+
+import sys
+
+from index.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
