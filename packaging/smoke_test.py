@@ -245,6 +245,14 @@ def check_install_for_one_user(box: Sandbox) -> None:
     installed = home / ".local/share/OncoRef/OncoRef"
     assert fields["Exec"] == str(installed) and fields["Icon"] == "oncoref", fields
     assert (home / ".local/share/icons/hicolor/256x256/apps/oncoref.png").is_file()
+    validator = shutil.which("desktop-file-validate")  # desktop-file-utils, where installed
+    if validator:
+        checked = subprocess.run(
+            [validator, str(home / ".local/share/applications/oncoref.desktop")],
+            capture_output=True,
+            text=True,
+        )
+        assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout
     run = box.execute([str(home / ".local/bin/oncoref"), "--version"], env={"HOME": str(home)})
     expect_clean(run)
     assert run.out.strip().startswith("oncoref "), run.out
