@@ -112,6 +112,9 @@ def main() -> None:
         ONCOREF_CACHE_DIR=str(scratch / "cache"),
         XDG_CONFIG_HOME=str(scratch / "config"),  # a fresh settings file, not the user's
     )
+    # A source install keeps its compiled bytecode (__pycache__), as the bundle does in
+    # its archive: without this, a shell that sets it would time compiling every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     source = [sys.executable, "-m", "index.cli"]
     app = [*source, "--exit-when-ready"]
     bare = [sys.executable, "-c", BARE_WINDOW]
