@@ -92,6 +92,9 @@ def test_clinic_documents_are_indexed_in_the_cache_and_ranked_with_the_bundled_o
     try:
         combined = {q: hits(together, q) for q in [*QUERIES, "dietitian fibre"]}
         report = together.index_report
+        # Spelling help draws on the words of both indexes.
+        assert together.searcher().search("imatinab").did_you_mean == "imatinib"
+        assert together.searcher().search("dietitan").did_you_mean == "dietitian"
     finally:
         together.close()
     assert report is not None and report.prebuilt is not None
