@@ -34,10 +34,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def application_icon() -> QIcon:
-    """The icon in every size we ship; Qt reads a file only when it is drawn."""
+    """The icon in every size we ship (packaging/make_icons.py renders them); Qt
+    reads a file only when it is drawn."""
     icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        icon.addFile(str(resource("icons", f"oncoref-{size}.png")))
+    for path in sorted(resource("icons").glob("oncoref-*.png")):
+        icon.addFile(str(path))
     return icon
 
 
