@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QSplitter,
-    QStyle,
     QTabWidget,
     QToolButton,
     QToolTip,
@@ -35,7 +34,7 @@ from desktop.contents import ContentsPanel
 from desktop.glossary_views import DefinitionPopup, GlossaryPanel
 from desktop.reader import FindBar, Reader
 from desktop.search_panel import SearchPanel
-from desktop.theme import reader_css
+from desktop.theme import reader_css, shipped_icon
 from desktop.worker import CoreWorker, WorkerThread
 from index.model import GLOSSARY_SCHEME, Severity
 
@@ -76,7 +75,7 @@ class MainWindow(QMainWindow):
         self.extra_libraries = [Path(p) for p in extra_libraries or []]
         self.core: Core | None = None
         self.searcher: Searcher | None = None
-        self.renderer: DocumentRenderer | None = None
+        self._renderer: DocumentRenderer | None = None  # made when first needed
         self.shown_doc: str | None = None
         self.history: list[Location] = []
         self.history_at = -1
@@ -236,15 +235,14 @@ class MainWindow(QMainWindow):
             )
         self.back_action.setEnabled(False)
         self.forward_action.setEnabled(False)
-        icons = QStyle.StandardPixmap
         for action, icon in [
-            (self.back_action, icons.SP_ArrowBack),
-            (self.forward_action, icons.SP_ArrowForward),
-            (self.home_action, icons.SP_DirHomeIcon),
-            (self.settings_action, icons.SP_FileDialogDetailedView),
-            (self.problems_action, icons.SP_MessageBoxWarning),
+            (self.back_action, "back"),
+            (self.forward_action, "forward"),
+            (self.home_action, "home"),
+            (self.settings_action, "settings"),
+            (self.problems_action, "problems"),
         ]:
-            action.setIcon(self.style().standardIcon(icon))
+            action.setIcon(shipped_icon(icon, "icons/actions"))
 
         toolbar = self.addToolBar("Navigation")
         toolbar.setObjectName("navigation")
@@ -318,12 +316,10 @@ class MainWindow(QMainWindow):
         self._busy("Reading the library…")
         self.open_library.emit(self.library_folders(), self.shown_doc or "")
 
-    def _opened(
-        self, core: Core, renderer: DocumentRenderer, pages: dict[str, str], watch: list[str]
-    ) -> None:
+    def _opened(self, core: Core, pages: dict[str, str], watch: list[str]) -> None:
         first = self.core is None
         self.core = core
-        self.renderer = renderer
+        self._renderer = None
         self._html_cache = dict(pages)
         self.contents.set_library(core.library, core.taxonomy)
         self.glossary_panel.set_glossary(core.glossary)
@@ -426,12 +422,12 @@ class MainWindow(QMainWindow):
 
     def show_handout(self) -> None:
         doc = self.core.library.get(self.shown_doc or "") if self.core else None
-        if doc is None or self.renderer is None:
+        if doc is None:
             return
         from desktop.handout_dialog import HandoutDialog
 
         self.handout_dialog = HandoutDialog(
-            doc, self.renderer, self.reader.current_section(), self.settings, self
+            doc, self.renderer(), self.reader.current_section(), self.settings, self
         )
         self.handout_dialog.show()
         self.handout_dialog.raise_()
@@ -489,9 +485,18 @@ class MainWindow(QMainWindow):
                 self.history_at = len(self.history) - 1
         self._update_history_actions()
 
+    def renderer(self) -> DocumentRenderer:
+        """The open library's renderer: the first page came ready from the worker."""
+        if self._renderer is None:
+            from index.render import DocumentRenderer
+
+            assert self.core is not None
+            self._renderer = DocumentRenderer(self.core.glossary)
+        return self._renderer
+
     def _document_html(self, doc: Document) -> str:
-        if doc.id not in self._html_cache and self.renderer is not None:
-            self._html_cache[doc.id] = self.renderer.document_html(doc)
+        if doc.id not in self._html_cache:
+            self._html_cache[doc.id] = self.renderer().document_html(doc)
         return self._html_cache[doc.id]
 
     def _home_html(self) -> str:

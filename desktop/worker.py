@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 
 class CoreWorker(QObject):
-    # Core, DocumentRenderer, {doc id: first page HTML}, paths to watch for changes
-    opened = Signal(object, object, dict, list)
+    # Core, {doc id: first page HTML}, paths to watch for changes
+    opened = Signal(object, dict, list)
     indexed = Signal(object)  # Core, now searchable
     progress = Signal(str)
     results = Signal(int, object)  # serial, SearchResult
@@ -53,12 +53,11 @@ class CoreWorker(QObject):
         """Load the library and render the page the window opens on (`first_doc`, or
         the top of the tree), from the startup snapshot when nothing has changed. The
         index waits for prepare_search(), so the window's first paint does not compete
-        with it."""
+        with it; so does the renderer for other pages (the window makes it when needed)."""
         try:
             # Imported here, on this thread, so the window never waits for them.
             from desktop.contents import first_document
             from index.core import default_index_dir, library_roots, open_core
-            from index.render import DocumentRenderer
             from index.snapshot import Snapshot, fingerprint, load_snapshot, snapshot_path
 
             roots = library_roots(libraries, self.bundled)
@@ -73,14 +72,16 @@ class CoreWorker(QObject):
             else:
                 core, changed = snapshot.core, False
                 core.index_dir = index_dir
-            renderer = DocumentRenderer(core.glossary)
             doc = core.library.get(first_doc) or core.library.get(
                 first_document(core.library, core.taxonomy) or ""
             )
             pages = {}
             if doc is not None:
                 if doc.id not in snapshot.pages:
-                    snapshot.pages = {doc.id: renderer.document_html(doc)}
+                    from index.render import DocumentRenderer
+
+                    page = DocumentRenderer(core.glossary).document_html(doc)
+                    snapshot.pages = {doc.id: page}
                     changed = True
                 pages[doc.id] = snapshot.pages[doc.id]
         except Exception as exc:  # a library must never take the window down
@@ -88,7 +89,7 @@ class CoreWorker(QObject):
             return
         self._opening = core
         self._unsaved = (path, snapshot) if changed else None
-        self.opened.emit(core, renderer, pages, watch_paths(libraries))
+        self.opened.emit(core, pages, watch_paths(libraries))
 
     @Slot()
     def prepare_search(self) -> None:
@@ -98,6 +99,8 @@ class CoreWorker(QObject):
         core, self._opening = self._opening, None
         if core is None or QThread.currentThread().isInterruptionRequested():
             return
+        import index.render  # noqa: F401  (so the window's first use does not wait for it)
+
         try:
             core.searcher(progress=self.progress.emit)
         except Exception as exc:

@@ -19,7 +19,7 @@ def start(folder: Path, index_dir: Path, first_doc: str = "") -> tuple[object, d
     worker = CoreWorker(bundled=False, index_dir=index_dir)
     opened: list[tuple[object, dict[str, str]]] = []
     failed: list[str] = []
-    worker.opened.connect(lambda core, _renderer, pages, _watch: opened.append((core, pages)))
+    worker.opened.connect(lambda core, pages, _watch: opened.append((core, pages)))
     worker.failed.connect(failed.append)
     worker.open([folder], first_doc)
     worker.close()
