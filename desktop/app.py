@@ -10,10 +10,9 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop.theme import apply_palette
+from desktop.theme import apply_palette, shipped_icon
 from desktop.window import MainWindow
 from index import __version__
-from index.paths import resource
 
 ORGANIZATION = "OncoRef"
 APPLICATION = "OncoRef"
@@ -25,8 +24,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(ORGANIZATION)
         QCoreApplication.setApplicationName(APPLICATION)
         QCoreApplication.setApplicationVersion(__version__)
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        # Fusion from the start: setting it afterwards costs start-up time (~7 ms).
+        app = QApplication([*(argv if argv is not None else sys.argv[:1]), "-style", "Fusion"])
         app.setDesktopFileName("oncoref")
+    else:
+        app.setStyle("Fusion")
     app.setWindowIcon(application_icon())
     apply_palette(app)
     QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: apply_palette(app))
@@ -34,12 +36,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def application_icon() -> QIcon:
-    """The icon in every size we ship (packaging/make_icons.py renders them); Qt
-    reads a file only when it is drawn."""
-    icon = QIcon()
-    for path in sorted(resource("icons").glob("oncoref-*.png")):
-        icon.addFile(str(path))
-    return icon
+    return shipped_icon("oncoref")
 
 
 def run(args: argparse.Namespace) -> int:

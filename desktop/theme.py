@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
+
+from index.paths import resource
 
 THEME_VARIABLE = "ONCOREF_THEME"  # "light" or "dark" overrides the system (screenshots, tests)
 
@@ -19,11 +21,20 @@ def wants_dark() -> bool:
 
 
 def apply_palette(app: QApplication) -> bool:
-    """Fusion with our light or dark palette. Returns True for dark."""
-    app.setStyle("Fusion")
+    """Our light or dark palette (for the Fusion style). Returns True for dark."""
     dark = wants_dark()
     app.setPalette(dark_palette() if dark else light_palette())
     return dark
+
+
+def shipped_icon(name: str, folder: str = "icons") -> QIcon:
+    """NAME-SIZE.png from resources/FOLDER in every size we ship (packaging/make_icons.py
+    renders them from NAME.svg); Qt reads a file only when it is drawn. Our own icons,
+    rather than the style's, read well on the light and the dark palette alike."""
+    icon = QIcon()
+    for path in sorted(resource(folder).glob(f"{name}-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def light_palette() -> QPalette:

@@ -1,5 +1,7 @@
 """Render resources/icons/oncoref.svg into the PNG sizes desktops ask for and a
-Windows .ico. Run after editing the SVG; the results are committed.
+Windows .ico, and the toolbar and menu icons in resources/icons/actions/ into
+the sizes Qt asks for (16 and 24 px, twice that on high-density screens). Run
+after editing an SVG; the results are committed.
 
     python packaging/make_icons.py
 """
@@ -18,6 +20,7 @@ from PySide6.QtSvg import QSvgRenderer
 
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 SIZES = (16, 24, 32, 48, 64, 128, 256)
+ACTION_SIZES = (16, 24, 32, 48)
 
 
 def render(renderer: QSvgRenderer, size: int) -> QImage:
@@ -30,22 +33,33 @@ def render(renderer: QSvgRenderer, size: int) -> QImage:
     return image
 
 
-def main() -> int:
-    QGuiApplication(sys.argv[:1])
-    renderer = QSvgRenderer(str(ICONS / "oncoref.svg"))
+def render_all(svg: Path, sizes: tuple[int, ...]) -> bool:
+    """`svg` as NAME-SIZE.png beside it, in every size."""
+    renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
-        print(f"cannot read {ICONS / 'oncoref.svg'}", file=sys.stderr)
-        return 1
-    for size in SIZES:
-        path = ICONS / f"oncoref-{size}.png"
+        print(f"cannot read {svg}", file=sys.stderr)
+        return False
+    for size in sizes:
+        path = svg.with_name(f"{svg.stem}-{size}.png")
         if not render(renderer, size).save(str(path)):
             print(f"cannot write {path}", file=sys.stderr)
-            return 1
+            return False
+    return True
+
+
+def main() -> int:
+    QGuiApplication(sys.argv[:1])
+    actions = sorted((ICONS / "actions").glob("*.svg"))
+    if not render_all(ICONS / "oncoref.svg", SIZES):
+        return 1
+    if not all(render_all(svg, ACTION_SIZES) for svg in actions):
+        return 1
+    renderer = QSvgRenderer(str(ICONS / "oncoref.svg"))
     # Qt's ICO writer stores one image; 256 px is what Windows scales from.
     if not render(renderer, 256).save(str(ICONS / "oncoref.ico")):
         print("cannot write oncoref.ico", file=sys.stderr)
         return 1
-    print(f"wrote {len(SIZES)} PNGs and oncoref.ico in {ICONS}")
+    print(f"wrote {len(SIZES)} PNGs, oncoref.ico and {len(actions)} action icons in {ICONS}")
     return 0
 
 

@@ -371,6 +371,37 @@ def test_the_window_has_the_oncoref_icon_in_every_size(window: MainWindow) -> No
     assert image.pixelColor(4, 32).alpha() > 0 and image.pixelColor(0, 0).alpha() == 0
 
 
+def test_toolbar_and_menu_icons_are_drawn_and_stand_out_in_light_and_dark(
+    window: MainWindow,
+) -> None:
+    from desktop.theme import dark_palette, light_palette
+
+    actions = {
+        "back": window.back_action,
+        "forward": window.forward_action,
+        "home": window.home_action,
+        "settings": window.settings_action,
+        "problems": window.problems_action,
+    }
+    backgrounds = [p.color(p.ColorRole.Window) for p in (light_palette(), dark_palette())]
+    for name, action in actions.items():
+        icon = action.icon()
+        sizes = {s.width() for s in icon.availableSizes()}
+        assert {16, 24, 32, 48} <= sizes, name
+        image = icon.pixmap(24, 24).toImage()
+        drawn = [
+            image.pixelColor(x, y)
+            for x in range(24)
+            for y in range(24)
+            if image.pixelColor(x, y).alpha() == 255
+        ]
+        assert len(drawn) > 20, f"{name}: almost nothing is drawn"
+        # The strongest colour of the icon differs from both window colours.
+        ink = min(drawn, key=lambda c: abs(c.lightness() - 128))
+        for background in backgrounds:
+            assert abs(ink.lightness() - background.lightness()) > 60, (name, background.name())
+
+
 def test_the_glossary_tab_lists_and_filters_every_entry(qtbot: QtBot, window: MainWindow) -> None:
     panel = window.glossary_panel
     assert panel.visible_terms()[:2] == sorted(panel.visible_terms(), key=str.casefold)[:2]
@@ -390,3 +421,49 @@ def test_disabled_actions_look_disabled_in_both_palettes() -> None:
             enabled = palette.color(QPalette.ColorGroup.Active, role)
             disabled = palette.color(QPalette.ColorGroup.Disabled, role)
             assert abs(enabled.lightness() - disabled.lightness()) > 60
+
+
+def test_the_reader_keeps_a_centred_column_of_readable_width(qtbot: QtBot) -> None:
+    from desktop.reader import READING_COLUMN_CHARS, Reader
+
+    make_application()
+    reader = Reader()
+    qtbot.addWidget(reader)
+    reader.resize(1200, 500)
+    reader.show()
+    reader.show_html("<p>" + "A long line of text to read. " * 200 + "</p>")
+    column = reader.fontMetrics().averageCharWidth() * READING_COLUMN_CHARS
+
+    def margins() -> tuple[float, float]:
+        fmt = reader.document().rootFrame().frameFormat()
+        return fmt.leftMargin(), fmt.rightMargin()
+
+    left, right = margins()
+    assert left == right
+    # What is left beside the column is shared out equally.
+    assert abs(reader.viewport().width() - 2 * left - column) <= 2
+    reader.resize(400, 500)  # narrower than the column: a small margin, no column
+    qtbot.waitUntil(lambda: margins() == (12, 12))
+    reader.resize(1000, 500)
+    qtbot.waitUntil(lambda: margins()[0] > 12)
+    assert abs(reader.viewport().width() - 2 * margins()[0] - column) <= 2
+
+
+def test_search_results_wrap_to_the_width_of_the_sidebar(qtbot: QtBot, window: MainWindow) -> None:
+    window.search_field_set("imatinib side effects")
+    qtbot.waitUntil(lambda: len(window.search.hits()) > 2)
+    results = window.search.list
+
+    def widths_and_heights() -> list[tuple[int, int]]:
+        return [
+            (results.item(r).sizeHint().width(), results.item(r).sizeHint().height())
+            for r in range(results.count())
+        ]
+
+    wide = widths_and_heights()
+    assert {w for w, _ in wide} == {results.viewport().width() - 8}
+    window.splitter.setSizes([220, 900])
+    qtbot.waitUntil(lambda: widths_and_heights()[0][0] == results.viewport().width() - 8)
+    narrow = widths_and_heights()
+    assert narrow[0][0] < wide[0][0]
+    assert sum(h for _, h in narrow) > sum(h for _, h in wide)  # more lines each
