@@ -8,9 +8,6 @@ terms); 2 the command line was wrong; 3 the document asked for does not exist;
 from __future__ import annotations
 
 import argparse
-import html
-import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,8 +19,9 @@ from index.model import GlossaryEntry, Problem, SearchResult, Severity
 if TYPE_CHECKING:
     from index.core import Core
 
-# The core (Whoosh, the loaders) is imported where a command needs it, so that
-# `oncoref` opening the window does not wait for it: the window loads it on a thread.
+# The core (Whoosh, the loaders), and even json, is imported where a command needs
+# it, so that `oncoref` opening the window does not wait for it: the window loads
+# the core on a thread.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_INDEX, EXIT_WRITE = 0, 1, 2, 3, 4, 5
 
@@ -60,12 +58,14 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = _global_options(suppress=True)
+def _parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without `commands`, only what opening the window takes
+    (no help either, so that --help reaches the whole parser)."""
     parser = argparse.ArgumentParser(
         prog="oncoref",
         parents=[_global_options(suppress=False)],
         description="Offline cancer information: browse, search, define, check.",
+        add_help=commands,
     )
     parser.add_argument("--version", action="version", version=f"oncoref {__version__}")
     parser.add_argument(
@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window, say when it was usable, and quit",
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
+    common = _global_options(suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("list", parents=[common], help="the documents in the library")
@@ -127,7 +131,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Opening the window needs none of the commands' parsers, which take a few
+    # milliseconds of start-up to build; anything else is parsed in full.
+    args, rest = _parser(commands=False).parse_known_args(argv)
+    if rest:
+        args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
     except BrokenPipeError:  # `oncoref list | head`
@@ -258,7 +267,7 @@ def _search(core: Core, args: argparse.Namespace) -> int:
             for line in handle:
                 query = line.rstrip("\n")
                 result = searcher.search(query, limit=args.limit, types=args.types, prefix=False)
-                print(json.dumps(_result_json(result), ensure_ascii=False), flush=True)
+                _print_json(_result_json(result), one_line=True)
         return EXIT_OK
     result = searcher.search(args.query, limit=args.limit, types=args.types, prefix=False)
     if args.json:
@@ -459,13 +468,21 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
 
 
 def _terminal_snippet(snippet: str, bold: bool) -> str:
+    import html
+    import re
+
     on, off = ("\033[1m", "\033[0m") if bold else ("*", "*")
     marked = re.sub(r"<b>(.*?)</b>", lambda m: on + m.group(1) + off, snippet)
     return html.unescape(marked)
 
 
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+def _print_json(data: Any, *, one_line: bool = False) -> None:
+    import json
+
+    if one_line:
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+    else:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _progress(message: str) -> None:
