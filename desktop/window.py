@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -31,18 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.contents import ContentsPanel
-from desktop.glossary_views import DefinitionPopup, GlossaryPanel
 from desktop.reader import FindBar, Reader
-from desktop.search_panel import SearchPanel
 from desktop.theme import reader_css, shipped_icon
 from desktop.worker import CoreWorker, WorkerThread
 from index.model import GLOSSARY_SCHEME, Severity
 
 # The core's loaders and renderer are imported where used: the worker thread has
-# usually imported them already, and the window shows sooner without them.
+# usually imported them already, and the window shows sooner without them. So are
+# the Search and Glossary tabs and the definition popup, made when first needed.
 if TYPE_CHECKING:
+    from desktop.glossary_views import DefinitionPopup, GlossaryPanel
     from desktop.handout_dialog import HandoutDialog
     from desktop.library_dialogs import ProblemsDialog, SettingsDialog
+    from desktop.search_panel import SearchPanel
     from index.core import Core
     from index.model import Document, SearchHit
     from index.render import DocumentRenderer
@@ -101,9 +101,6 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._restore_layout()
-        self.search.search_requested.connect(self.worker.search)
-        self.search.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
-        self.worker.results.connect(self.search.show_result)
         self._busy("Opening the library…")
 
         self.watcher = QFileSystemWatcher(self)
@@ -117,18 +114,19 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.contents = ContentsPanel(self)
         self.contents.open_requested.connect(lambda d, s: self.open_location(Location(d, s)))
-        self.search = SearchPanel(self)
-        self.search.open_requested.connect(self._open_hit)
-        self.search.define_requested.connect(self.show_in_glossary)
-        self.search.did_you_mean_clicked.connect(self.search_field_set)
-        self.glossary_panel = GlossaryPanel(self)
+        self._search: SearchPanel | None = None
+        self._glossary_panel: GlossaryPanel | None = None
+        self._popup: DefinitionPopup | None = None
 
         self.sidebar = QTabWidget(self)
         self.sidebar.setAccessibleName("Sidebar")
         self.sidebar.addTab(self.contents, "&Contents")
-        self.sidebar.addTab(self.search, "&Search")
-        self.sidebar.addTab(self.glossary_panel, "&Glossary")
+        self._search_page = _Page()
+        self._glossary_page = _Page()
+        self.sidebar.addTab(self._search_page, "&Search")
+        self.sidebar.addTab(self._glossary_page, "&Glossary")
         self.sidebar.setDocumentMode(True)
+        self.sidebar.currentChanged.connect(self._tab_shown)
 
         self.reader = Reader(self)
         self.reader.link_activated.connect(self._link)
@@ -159,9 +157,6 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        self.popup = DefinitionPopup(_EmptyGlossary(), self)
-        self.popup.open_in_glossary.connect(self.show_in_glossary)
-
         self.status = QLabel(self)
         self.status.setAccessibleName("Status")
         self.progress = QProgressBar(self)
@@ -187,7 +182,55 @@ class MainWindow(QMainWindow):
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(260)
         self.search_field.textEdited.connect(self._typed)
-        self.search_field.returnPressed.connect(self.search.open_current)
+        self.search_field.returnPressed.connect(lambda: self.search.open_current())
+
+    # The Search and Glossary tabs and the popup are made when first needed: together
+    # with their modules they would add ~10 ms to every start.
+
+    @property
+    def search(self) -> SearchPanel:
+        if self._search is None:
+            from desktop.search_panel import SearchPanel
+
+            panel = self._search = SearchPanel()
+            self._search_page.hold(panel)
+            panel.open_requested.connect(self._open_hit)
+            panel.define_requested.connect(self.show_in_glossary)
+            panel.did_you_mean_clicked.connect(self.search_field_set)
+            panel.search_requested.connect(self.worker.search)
+            panel.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
+            self.worker.results.connect(panel.show_result)
+            if self.core is not None:
+                self._set_search_types(self.core)
+            panel.set_ready(self.searcher is not None)
+        return self._search
+
+    @property
+    def glossary_panel(self) -> GlossaryPanel:
+        if self._glossary_panel is None:
+            from desktop.glossary_views import GlossaryPanel
+
+            self._glossary_panel = GlossaryPanel()
+            self._glossary_page.hold(self._glossary_panel)
+            if self.core is not None:
+                self._glossary_panel.set_glossary(self.core.glossary)
+        return self._glossary_panel
+
+    @property
+    def popup(self) -> DefinitionPopup:
+        if self._popup is None:
+            from desktop.glossary_views import DefinitionPopup
+
+            assert self.core is not None  # only a term in an open document shows it
+            self._popup = DefinitionPopup(self.core.glossary, self)
+            self._popup.open_in_glossary.connect(self.show_in_glossary)
+        return self._popup
+
+    def _tab_shown(self, number: int) -> None:
+        if number == 1:
+            self.search  # noqa: B018  (made now)
+        elif number == 2:
+            self.glossary_panel  # noqa: B018
 
     def _action(self, text: str, slot, keys=None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -322,12 +365,12 @@ class MainWindow(QMainWindow):
         self._renderer = None
         self._html_cache = dict(pages)
         self.contents.set_library(core.library, core.taxonomy)
-        self.glossary_panel.set_glossary(core.glossary)
-        self.popup.glossary = core.glossary
-        self.search.set_types(
-            core.taxonomy,
-            [d.meta.cancer_types[0] for d in core.library.documents if d.meta.cancer_types],
-        )
+        if self._glossary_panel is not None:
+            self._glossary_panel.set_glossary(core.glossary)
+        if self._popup is not None:
+            self._popup.glossary = core.glossary
+        if self._search is not None:
+            self._set_search_types(core)
         self._show_problems_count()
         self._watch(watch)
         sections = sum(len(d.sections) for d in core.library.documents)
@@ -342,11 +385,18 @@ class MainWindow(QMainWindow):
         # Once the events already queued (the first paint, a close) have run.
         QTimer.singleShot(0, self.prepare_search.emit)
 
+    def _set_search_types(self, core: Core) -> None:
+        self.search.set_types(
+            core.taxonomy,
+            [d.meta.cancer_types[0] for d in core.library.documents if d.meta.cancer_types],
+        )
+
     def _indexed(self, core: Core) -> None:
         self.searcher = core.searcher()
         self.progress.hide()
         self.statusBar().clearMessage()
-        self.search.set_ready(True)
+        if self._search is not None:
+            self._search.set_ready(True)
 
     def _last_read(self) -> tuple[str | None, str | None]:
         last = self.settings.value("reader/last", [])
@@ -500,6 +550,8 @@ class MainWindow(QMainWindow):
         return self._html_cache[doc.id]
 
     def _home_html(self) -> str:
+        from html import escape
+
         parts = [
             '<h1 class="title">OncoRef</h1>',
             "<p>Trusted cancer information that works without the internet. Pick a "
@@ -509,13 +561,11 @@ class MainWindow(QMainWindow):
         model = self.contents.model
         for row in range(model.rowCount()):
             type_index = model.index(row, 0)
-            parts.append(f"<h2>{html.escape(type_index.data())}</h2><ul>")
+            parts.append(f"<h2>{escape(type_index.data())}</h2><ul>")
             for doc_row in range(model.rowCount(type_index)):
                 index = model.index(doc_row, 0, type_index)
                 doc_id = index.data(Qt.ItemDataRole.UserRole + 1)
-                parts.append(
-                    f'<li><a href="doc:{html.escape(doc_id)}">{html.escape(index.data())}</a></li>'
-                )
+                parts.append(f'<li><a href="doc:{escape(doc_id)}">{escape(index.data())}</a></li>')
             parts.append("</ul>")
         return "\n".join(parts)
 
@@ -573,13 +623,15 @@ class MainWindow(QMainWindow):
             self.reader.scroll_to_section(href[1:])
 
     def _term_tooltip(self, href: str, where: QPoint) -> None:
+        from html import escape
+
         from index.render import entry_for_href
 
         entry = entry_for_href(self.core.glossary, href) if self.core else None
         if entry is not None:
             QToolTip.showText(
                 where,
-                f"<b>{html.escape(entry.term)}</b><br>{html.escape(entry.definition)}"
+                f"<b>{escape(entry.term)}</b><br>{escape(entry.definition)}"
                 "<br><i>Click for more</i>",
                 self.reader,
             )
@@ -631,10 +683,15 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-class _EmptyGlossary:
-    """Until the library is open there is nothing to define."""
+class _Page(QWidget):
+    """A sidebar tab whose panel is made when first needed."""
 
-    entries: list = []  # noqa: RUF012
+    def __init__(self) -> None:
+        super().__init__()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
 
-    def lookup(self, _text: str) -> None:
-        return None
+    def hold(self, panel: QWidget) -> None:
+        self._layout.addWidget(panel)
+        self.setFocusProxy(panel)
+        panel.show()  # at once, as a tab being opened (a layout would show it later)

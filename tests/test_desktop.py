@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
 from PySide6.QtGui import QHelpEvent, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QToolTip,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop.app import make_application
@@ -38,7 +45,7 @@ def open_window(qtbot: QtBot, settings: QSettings, index_dir: Path, **kwargs) ->
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.ready, timeout=20000):
         window.show()
-    qtbot.waitUntil(lambda: window.search.ready, timeout=20000)
+    qtbot.waitUntil(lambda: window.searcher is not None, timeout=20000)  # search is ready
     return window
 
 
@@ -124,7 +131,7 @@ def test_typing_a_search_shows_results_and_enter_opens_the_first(
 ) -> None:
     qtbot.keyClicks(window.search_field, "gleevec")
     qtbot.waitUntil(lambda: bool(window.search.result and window.search.hits()))
-    assert window.sidebar.currentWidget() is window.search
+    assert window.sidebar.currentIndex() == 1 and window.search.isVisible()
     hits = window.search.hits()
     assert hits[0].doc == GIST
     assert window.search.card.isVisible() and "imatinib" in window.search.card.text()
@@ -202,7 +209,7 @@ def test_clicking_a_term_opens_its_definition(qtbot: QtBot, window: MainWindow) 
     assert window.popup.entry.term == "organ"
     assert "special job" in window.popup.text.text()
     qtbot.mouseClick(window.popup.button, Qt.MouseButton.LeftButton)
-    assert window.sidebar.currentWidget() is window.glossary_panel
+    assert window.sidebar.currentIndex() == 2 and window.glossary_panel.isVisible()
     assert window.glossary_panel.list.currentItem().text() == "organ"
 
 
@@ -400,6 +407,22 @@ def test_toolbar_and_menu_icons_are_drawn_and_stand_out_in_light_and_dark(
         ink = min(drawn, key=lambda c: abs(c.lightness() - 128))
         for background in backgrounds:
             assert abs(ink.lightness() - background.lightness()) > 60, (name, background.name())
+
+
+def test_the_search_and_glossary_tabs_are_complete_when_first_opened(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    tabs = window.sidebar.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    assert window.search.isVisible() and window.search.ready
+    assert "Type in the search box" in window.search.message.text()
+    types = [window.search.types.itemText(i) for i in range(window.search.types.count())]
+    assert types[0] == "All cancer types" and "Small intestine cancer" in types
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(2).center())
+    assert window.glossary_panel.isVisible()
+    assert len(window.glossary_panel.visible_terms()) == len(window.core.glossary)
+    window.show_tab(1)  # Alt+2: the keyboard lands in the panel
+    assert window.search.isAncestorOf(QApplication.focusWidget())
 
 
 def test_the_glossary_tab_lists_and_filters_every_entry(qtbot: QtBot, window: MainWindow) -> None:
