@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,9 +89,11 @@ def library_roots(extra: Sequence[Path] = (), bundled: bool = True) -> list[Path
 
 
 def default_index_dir(roots: Sequence[Path]) -> Path:
-    """One index per set of library folders, in the user's cache folder."""
-    key = "\n".join(str(Path(r).resolve()) for r in roots)
-    return cache_dir() / "indexes" / hashlib.sha1(key.encode()).hexdigest()[:16]
+    """One index per set of library folders, in the user's cache folder. The name
+    only keeps sets apart (a clash would cost re-indexing, never wrong answers), so
+    a checksum does; hashlib would load OpenSSL on every start (~3 ms)."""
+    key = "\n".join(str(Path(r).resolve()) for r in roots).encode()
+    return cache_dir() / "indexes" / f"{zlib.crc32(key):08x}{len(key):04x}"
 
 
 def open_core(
