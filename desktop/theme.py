@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -32,9 +33,24 @@ def shipped_icon(name: str, folder: str = "icons") -> QIcon:
     renders them from NAME.svg); Qt reads a file only when it is drawn. Our own icons,
     rather than the style's, read well on the light and the dark palette alike."""
     icon = QIcon()
-    for path in sorted(resource(folder).glob(f"{name}-*.png")):
-        icon.addFile(str(path))
+    for size, path in sorted(_pngs(folder).get(name, [])):
+        icon.addFile(path, QSize(size, size))  # with its size, Qt need not open the file yet
     return icon
+
+
+@functools.cache
+def _pngs(folder: str) -> dict[str, list[tuple[int, str]]]:
+    """NAME: [(SIZE, path)] for the NAME-SIZE.png files in resources/FOLDER."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    try:
+        with os.scandir(resource(folder)) as entries:
+            for entry in entries:
+                stem, _, size = entry.name.removesuffix(".png").rpartition("-")
+                if entry.name.endswith(".png") and size.isdigit():
+                    found.setdefault(stem, []).append((int(size), entry.path))
+    except OSError:  # no icons: the actions keep their words
+        pass
+    return found
 
 
 def light_palette() -> QPalette:
