@@ -28,6 +28,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(eq=False)
 class Node:
+    """A row of the tree: a cancer type, a document or a section."""
+
     label: str
     parent: Node | None = None
     doc: str | None = None

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Core:
+    """The open library with what reads and searches it: glossary, synonyms, taxonomy, index."""
+
     library: Library
     glossary: Glossary
     synonyms: Synonyms

@@ -96,6 +96,8 @@ class Metadata:
 
 @dataclass
 class Document:
+    """One document of a library: its metadata and its sections in reading order."""
+
     id: str  # path under its library root, without suffix, with forward slashes
     path: Path
     meta: Metadata
@@ -123,6 +125,8 @@ class Document:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """A section that answers a search, with a snippet to show."""
+
     doc: str
     title: str
     section: str
@@ -134,6 +138,8 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class GlossaryEntry:
+    """A medical word explained in plain language."""
+
     term: str
     definition: str
     aliases: list[str] = field(default_factory=list)
@@ -147,6 +153,8 @@ class GlossaryEntry:
 
 @dataclass
 class SearchResult:
+    """What a search found, or why it found nothing."""
+
     query: str
     hits: list[SearchHit]
     did_you_mean: str | None = None
@@ -157,6 +165,8 @@ class SearchResult:
 
 @dataclass
 class Library:
+    """The documents read from a set of folders, and the problems met reading them."""
+
     roots: list[Path]
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -34,6 +34,8 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 
 @dataclass
 class Snapshot:
+    """A parsed library and the files it was made from."""
+
     fingerprint: Fingerprint
     core: Core
     pages: dict[str, str] = field(default_factory=dict)  # document id: rendered HTML

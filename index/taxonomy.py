@@ -13,6 +13,8 @@ from index.yamlfile import read_yaml
 
 @dataclass(frozen=True)
 class CancerType:
+    """A cancer type as documents name it and as people read it."""
+
     id: str  # lower-case canonical name, what documents and filters use
     name: str  # for people
     group: str
