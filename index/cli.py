@@ -61,12 +61,13 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
 
 def _parser(commands: bool = True) -> argparse.ArgumentParser:
     """The whole command line; without `commands`, only what opening the window takes
-    (no help either, so that --help reaches the whole parser)."""
+    (no help, and no exit on a mistake: --help and errors reach the whole parser)."""
     parser = argparse.ArgumentParser(
         prog="oncoref",
         parents=[_global_options(suppress=False)],
         description="Offline cancer information: browse, search, define, check.",
         add_help=commands,
+        exit_on_error=commands,
     )
     parser.add_argument("--version", action="version", version=f"oncoref {__version__}")
     parser.add_argument(
@@ -135,7 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # Opening the window needs none of the commands' parsers, which take a few
     # milliseconds of start-up to build; anything else is parsed in full.
-    args, rest = _parser(commands=False).parse_known_args(argv)
+    try:
+        args, rest = _parser(commands=False).parse_known_args(argv)
+    except argparse.ArgumentError:
+        rest = argv
     if rest:
         args = _parser().parse_args(argv)
     try:

@@ -158,3 +158,14 @@ def test_the_installed_command_runs_as_a_program(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0 and "imatinib" in result.stdout and result.stderr == ""
+
+
+def test_a_wrong_command_line_gets_the_whole_usage_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for args in (["--library"], ["--bogus"], ["serach", "gleevec"]):
+        with pytest.raises(SystemExit) as exited:
+            main(args)
+        err = capsys.readouterr().err
+        assert exited.value.code == 2, args
+        assert "COMMAND" in err and "error:" in err, args  # the full usage, not the window's
