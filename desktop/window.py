@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
             panel.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
             self.worker.results.connect(panel.show_result)
             if self.core is not None:
-                self._set_search_types(self.core)
+                self._set_search_types(panel, self.core)
             panel.set_ready(self.searcher is not None)
         return self._search
 
@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
         if self._popup is not None:
             self._popup.glossary = core.glossary
         if self._search is not None:
-            self._set_search_types(core)
+            self._set_search_types(self._search, core)
         self._show_problems_count()
         self._watch(watch)
         sections = sum(len(d.sections) for d in core.library.documents)
@@ -385,8 +385,8 @@ class MainWindow(QMainWindow):
         # Once the events already queued (the first paint, a close) have run.
         QTimer.singleShot(0, self.prepare_search.emit)
 
-    def _set_search_types(self, core: Core) -> None:
-        self.search.set_types(
+    def _set_search_types(self, panel: SearchPanel, core: Core) -> None:
+        panel.set_types(
             core.taxonomy,
             [d.meta.cancer_types[0] for d in core.library.documents if d.meta.cancer_types],
         )
