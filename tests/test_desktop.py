@@ -204,9 +204,14 @@ def test_clicking_a_term_opens_its_definition(qtbot: QtBot, window: MainWindow) 
     window.reader.setTextCursor(cursor)
     window.reader.ensureCursorVisible()
     point = window.reader.cursorRect(cursor).center()
+    asked: list[QPoint] = []
+    window.reader.link_activated.connect(lambda _href, where: asked.append(where))
     qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(window.popup.isVisible)
     assert window.popup.entry.term == "organ"
+    # The popup is asked for just under the word that was clicked.
+    under = window.reader.viewport().mapToGlobal(window.reader.cursorRect().bottomLeft())
+    assert asked == [under]
     assert "special job" in window.popup.text.text()
     qtbot.mouseClick(window.popup.button, Qt.MouseButton.LeftButton)
     assert window.sidebar.currentIndex() == 2 and window.glossary_panel.isVisible()
