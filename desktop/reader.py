@@ -78,7 +78,7 @@ class Reader(QTextBrowser):
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._find_marks: list[QTextEdit.ExtraSelection] = []
         # Kept from the viewport's resize events: asking for viewport() makes PySide
-        # load every QWidget class to find its type, which costs a start-up ~13 ms.
+        # load every QWidget class to find its type, which costs start-up ~13 ms.
         self._viewport_width = 0
         self._scroll_timer = QTimer(self, singleShot=True, interval=80)
         self._scroll_timer.timeout.connect(self._report_section)

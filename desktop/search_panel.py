@@ -230,7 +230,7 @@ class SearchPanel(QWidget):
 class _ResultList(QListWidget):
     """Results are wrapped to the width of the list's viewport, which is taken from
     its resize events: asking for viewport() makes PySide load every QWidget class
-    to find its type, which costs a start-up ~13 ms."""
+    to find its type, which costs start-up ~13 ms."""
 
     viewport_resized = Signal()
 

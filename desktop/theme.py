@@ -1,4 +1,4 @@
-"""Light and dark palettes that follow the system, and the reader's typography."""
+"""Light and dark palettes that follow the system, the reader's typography, our icons."""
 
 from __future__ import annotations
 
