@@ -26,14 +26,14 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop.handout import offscreen_application, save_pdf
-    from index.core import open_core
-    from index.handout import HandoutOptions, build_handout
-    from index.render import DocumentRenderer
+    from index.render.document import DocumentRenderer
+    from index.render.handout import HandoutOptions, build_handout
+    from index.session import open_session
 
     offscreen_application()
-    core = open_core()
-    doc = core.library.get(NCI)
-    renderer = DocumentRenderer(core.glossary)
+    session = open_session()
+    doc = session.library.get(NCI)
+    renderer = DocumentRenderer(session.glossary)
     out = Path(tempfile.mkdtemp(prefix="oncoref-handout-")) / "handout.pdf"
     report: dict[str, object] = {"benchmark": "handout", "document": NCI, "runs": args.runs}
     for name, large in (("large_print", True), ("normal_print", False)):

@@ -20,8 +20,8 @@ from pathlib import Path
 from benchmarks.common import MEDQUAD, medquad_questions
 from index.glossary import load_glossary
 from index.library import load_library
-from index.search import Searcher
-from index.store import IndexStore
+from index.search.searcher import Searcher
+from index.search.store import IndexStore
 from index.synonyms import load_synonyms
 from index.taxonomy import load_taxonomy
 

@@ -23,8 +23,8 @@ from benchmarks.common import BUNDLED_QUERIES, MEDQUAD, medquad_questions, summa
 from index.glossary import load_glossary
 from index.library import Library, load_library
 from index.paths import bundled_library_dir
-from index.search import Searcher
-from index.store import IndexStore
+from index.search.searcher import Searcher
+from index.search.store import IndexStore
 from index.synonyms import load_synonyms
 from index.taxonomy import load_taxonomy
 

@@ -63,13 +63,13 @@ def render_largest(env: dict[str, str]) -> dict[str, object]:
     os.environ.update(env)
     from desktop.app import make_application
     from desktop.reader import Reader
-    from index.core import open_core
-    from index.render import DocumentRenderer
+    from index.render.document import DocumentRenderer
+    from index.session import open_session
 
     make_application()
-    core = open_core()
-    largest = max(core.library.documents, key=lambda d: d.path.stat().st_size)
-    renderer = DocumentRenderer(core.glossary)
+    session = open_session()
+    largest = max(session.library.documents, key=lambda d: d.path.stat().st_size)
+    renderer = DocumentRenderer(session.glossary)
     reader = Reader()
     reader.resize(1000, 760)
     to_html, to_screen = [], []
@@ -115,7 +115,7 @@ def main() -> None:
     # A source install keeps its compiled bytecode (__pycache__), as the bundle does in
     # its archive: without this, a shell that sets it would time compiling every start.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    source = [sys.executable, "-m", "index.cli"]
+    source = [sys.executable, "-m", "desktop"]
     app = [*source, "--exit-when-ready"]
     bare = [sys.executable, "-c", BARE_WINDOW]
     frozen = [str(args.bundle.resolve())] if args.bundle else None

@@ -1,7 +1,7 @@
-"""`python -m desktop` opens the window (the same as `oncoref`)."""
+"""`python -m desktop` is `oncoref`: the window, or a command."""
 
 import sys
 
-from index.cli import main
+from desktop.main import main
 
 sys.exit(main(sys.argv[1:]))

@@ -11,12 +11,10 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+from desktop.settings import APPLICATION, ORGANIZATION
 from desktop.theme import apply_palette, shipped_icon
 from desktop.window import MainWindow
 from index import __version__
-
-ORGANIZATION = "OncoRef"
-APPLICATION = "OncoRef"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -56,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _after_start_up() -> None:
     """What start-up made lives on, so it is set aside for good and never scanned
-    again; garbage collection (off since index.cli) resumes for what comes after."""
+    again; garbage collection (off since desktop.main) resumes for what comes after."""
     gc.freeze()
     gc.enable()
 
@@ -64,7 +62,7 @@ def _after_start_up() -> None:
 def _report_and_close(window: MainWindow) -> None:
     """For smoke tests and benchmarks: what was shown, and when (on the system's
     monotonic clock, which a parent process can compare with its own)."""
-    library = window.core.library if window.core else None
+    library = window.session.library if window.session else None
     documents = len(library.documents) if library else 0
     sections = sum(len(d.sections) for d in library.documents) if library else 0
     print(

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSettings, QSizeF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -36,10 +36,9 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop.reader import text_fragments
-from index.handout import Handout
+from desktop.settings import Settings
+from index.render.handout import Handout
 
-ORGANIZATION = APPLICATION = "OncoRef"  # where QSettings keeps the window's settings
-CLINIC_KEY, PHONE_KEY = "handout/clinic", "handout/phone"
 NORMAL_PT = 11.0
 LARGE_PT = 17.0  # "large print" is at least 16 pt
 PAGE_MARGINS_MM = QMarginsF(18, 16, 18, 16)
@@ -239,13 +238,19 @@ def offscreen_application() -> QGuiApplication:
     return app  # type: ignore[return-value]
 
 
-def clinic_details(settings: QSettings | None = None) -> tuple[str, str]:
-    """The clinic's name and phone number, as set once in the window's Settings."""
-    settings = settings or QSettings(ORGANIZATION, APPLICATION)
-    return (
-        str(settings.value(CLINIC_KEY, "") or ""),
-        str(settings.value(PHONE_KEY, "") or ""),
-    )
+class PdfHandouts:
+    """`oncoref print`'s HandoutWriter: the clinic as set in the window, Qt offscreen."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+
+    def clinic_details(self) -> tuple[str, str]:
+        settings = self.settings or Settings()
+        return settings.clinic, settings.phone
+
+    def save_pdf(self, handout: Handout, path: Path) -> int:
+        offscreen_application()
+        return save_pdf(handout, path)
 
 
 def print_handout(handout: Handout, printer: PageDevice, name: str = "") -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.handout import clinic_details, new_printer, print_handout, save_pdf
-from index.handout import Handout, HandoutOptions, build_handout, chosen_sections
+from desktop.handout import new_printer, print_handout, save_pdf
+from desktop.settings import Settings
 from index.model import Document
-from index.render import DocumentRenderer
-
-LARGE_PRINT_KEY, WORDS_KEY = "handout/large_print", "handout/words_to_know"
+from index.render.document import DocumentRenderer
+from index.render.handout import Handout, HandoutOptions, build_handout, chosen_sections
 
 
 class HandoutDialog(QDialog):
@@ -33,7 +32,7 @@ class HandoutDialog(QDialog):
         doc: Document,
         renderer: DocumentRenderer,
         current_section: str | None,
-        settings: QSettings,
+        settings: Settings,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -73,10 +72,10 @@ class HandoutDialog(QDialog):
         none.clicked.connect(lambda: self.set_chosen([]))
 
         self.large_print = QCheckBox("&Large print (16 pt and up)", self)
-        self.large_print.setChecked(settings.value(LARGE_PRINT_KEY, "false") == "true")
+        self.large_print.setChecked(settings.large_print)
         self.words = QCheckBox('"&Words to know" at the end', self)
-        self.words.setChecked(settings.value(WORDS_KEY, "true") == "true")
-        clinic, phone = clinic_details(settings)
+        self.words.setChecked(settings.words_to_know)
+        clinic, phone = settings.clinic, settings.phone
         given = " · ".join(p for p in (clinic, phone) if p)
         self.clinic = QLabel(
             f"Given by: <b>{given}</b> (change it in Settings)"
@@ -145,7 +144,7 @@ class HandoutDialog(QDialog):
         return ids
 
     def options(self) -> HandoutOptions:
-        clinic, phone = clinic_details(self.settings)
+        clinic, phone = self.settings.clinic, self.settings.phone
         return HandoutOptions(
             sections=self.chosen(),
             large_print=self.large_print.isChecked(),
@@ -155,8 +154,8 @@ class HandoutDialog(QDialog):
         )
 
     def handout(self) -> Handout:
-        self.settings.setValue(LARGE_PRINT_KEY, "true" if self.large_print.isChecked() else "false")
-        self.settings.setValue(WORDS_KEY, "true" if self.words.isChecked() else "false")
+        self.settings.large_print = self.large_print.isChecked()
+        self.settings.words_to_know = self.words.isChecked()
         return build_handout(self.renderer, self.doc, self.options())
 
     def _update(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.handout import CLINIC_KEY, PHONE_KEY, clinic_details
+from desktop.settings import Settings
 from index.model import Problem, Severity
 
 
@@ -32,7 +32,7 @@ class SettingsDialog(QDialog):
     folders_changed = Signal(list)  # list[Path]
 
     def __init__(
-        self, folders: list[Path], settings: QSettings, parent: QWidget | None = None
+        self, folders: list[Path], settings: Settings, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -55,15 +55,14 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
 
-        clinic, phone = clinic_details(settings)
-        self.clinic = QLineEdit(clinic, self)
+        self.clinic = QLineEdit(settings.clinic, self)
         self.clinic.setPlaceholderText("e.g. Riverside Cancer Centre")
         self.clinic.setAccessibleName("Clinic name")
-        self.clinic.textChanged.connect(lambda text: settings.setValue(CLINIC_KEY, text.strip()))
-        self.phone = QLineEdit(phone, self)
+        self.clinic.textChanged.connect(lambda text: setattr(settings, "clinic", text))
+        self.phone = QLineEdit(settings.phone, self)
         self.phone.setPlaceholderText("e.g. 555-0142")
         self.phone.setAccessibleName("Clinic phone number")
-        self.phone.textChanged.connect(lambda text: settings.setValue(PHONE_KEY, text.strip()))
+        self.phone.textChanged.connect(lambda text: setattr(settings, "phone", text))
         handouts = QFormLayout()
         handouts.addRow("Clinic &name:", self.clinic)
         handouts.addRow("&Phone:", self.phone)

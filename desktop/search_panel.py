@@ -30,19 +30,19 @@ class SearchPanel(QWidget):
     """Sends queries to the worker (debounced, numbered) and shows only the newest answer."""
 
     search_requested = Signal(int, str, list)  # serial, text, cancer types
-    open_requested = Signal(object)  # SearchHit
+    open_requested = Signal(object, object)  # SearchHit, the QueryTerms that found it
     define_requested = Signal(str)  # a glossary term
     superseded = Signal(int)  # the newest serial, for the worker to skip older ones
     did_you_mean_clicked = Signal(str)  # the suggested spelling
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
         self.text = ""
         self.serial = 0
         self.shown_serial = 0
         self.result: SearchResult | None = None
         self.ready = False
-        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._send)
 
         self.types = QComboBox(self)
@@ -211,8 +211,8 @@ class SearchPanel(QWidget):
 
     def _activated(self, item: QListWidgetItem) -> None:
         hit = item.data(HIT_ROLE)
-        if hit is not None:
-            self.open_requested.emit(hit)
+        if hit is not None and self.result is not None:
+            self.open_requested.emit(hit, self.result.terms)
 
     def _message_link(self, href: str) -> None:
         if href.startswith("dym:"):

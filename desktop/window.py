@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QByteArray,
     QFileSystemWatcher,
     QPoint,
-    QSettings,
     Qt,
     QTimer,
     QUrl,
@@ -30,10 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.contents import ContentsPanel
+from desktop.history import History, Location
 from desktop.reader import FindBar, Reader
+from desktop.settings import ZOOM_RANGE, Settings
 from desktop.theme import reader_css, shipped_icon
-from desktop.worker import CoreWorker, WorkerThread
-from index.model import GLOSSARY_SCHEME, Severity
+from desktop.worker import SessionWorker, WorkerThread
+from index.model import DISCLAIMER, GLOSSARY_SCHEME, Severity
 
 # The core's loaders and renderer are imported where used: the worker thread has
 # usually imported them already, and the window shows sooner without them. So are
@@ -43,18 +43,12 @@ if TYPE_CHECKING:
     from desktop.handout_dialog import HandoutDialog
     from desktop.library_dialogs import ProblemsDialog, SettingsDialog
     from desktop.search_panel import SearchPanel
-    from index.core import Core
-    from index.model import Document, SearchHit
-    from index.render import DocumentRenderer
-    from index.search import Searcher
+    from index.model import QueryTerms, SearchHit
+    from index.render.document import DocumentRenderer
+    from index.session import Session
 
-DISCLAIMER = "Information, not medical advice. Talk with your care team about your own situation."
+# How long the library folders must be quiet before they are read again.
 WATCH_DELAY_MS = 400
-
-
-class Location(NamedTuple):
-    doc: str | None  # None: the home page
-    section: str | None = None
 
 
 class MainWindow(QMainWindow):
@@ -68,33 +62,30 @@ class MainWindow(QMainWindow):
         extra_libraries: list[Path] | None = None,
         bundled: bool = True,
         index_dir: Path | None = None,
-        settings: QSettings | None = None,
+        settings: Settings | None = None,
+        watch_delay_ms: int = WATCH_DELAY_MS,
     ) -> None:
         super().__init__()
-        self.settings = settings or QSettings()
+        self.settings = settings or Settings()
         self.extra_libraries = [Path(p) for p in extra_libraries or []]
-        self.core: Core | None = None
-        self.searcher: Searcher | None = None
-        self._renderer: DocumentRenderer | None = None  # made when first needed
+        self.session: Session | None = None  # the library on screen
+        self.searchable = False  # its index is ready
         self.shown_doc: str | None = None
-        self.history: list[Location] = []
-        self.history_at = -1
-        self.zoom = int(self.settings.value("reader/zoom", 0) or 0)
+        self.history = History()
+        self.zoom = self.settings.zoom
         self.is_ready = False
-        self._html_cache: dict[str, str] = {}
-        self._last_query = ""
 
         # The worker starts reading the library first; the widgets are built meanwhile.
-        self.worker = CoreWorker(bundled, index_dir)
-        self.thread = WorkerThread(self.worker, self)
+        self.worker = SessionWorker(bundled, index_dir)
+        self.worker_thread = WorkerThread(self.worker, self)
         self.open_library.connect(self.worker.open)
         self.prepare_search.connect(self.worker.prepare_search)
         self.worker.opened.connect(self._opened)
         self.worker.indexed.connect(self._indexed)
         self.worker.progress.connect(self._progress)
         self.worker.failed.connect(self._failed)
-        self.thread.start()
-        self.open_library.emit(self.library_folders(), self._last_read()[0] or "")
+        self.worker_thread.start()
+        self.open_library.emit(self.library_folders(), self.settings.last_read[0] or "")
 
         self.setWindowTitle("OncoRef")
         self.setAccessibleName("OncoRef")
@@ -106,7 +97,7 @@ class MainWindow(QMainWindow):
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._library_touched)
         self.watcher.fileChanged.connect(self._library_touched)
-        self._reload_timer = QTimer(self, singleShot=True, interval=WATCH_DELAY_MS)
+        self._reload_timer = QTimer(self, singleShot=True, interval=watch_delay_ms)
         self._reload_timer.timeout.connect(self.reload_library)
 
     # -- building ---------------------------------------------------------------
@@ -200,9 +191,9 @@ class MainWindow(QMainWindow):
             panel.search_requested.connect(self.worker.search)
             panel.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
             self.worker.results.connect(panel.show_result)
-            if self.core is not None:
-                self._set_search_types(panel, self.core)
-            panel.set_ready(self.searcher is not None)
+            if self.session is not None:
+                self._set_search_types(panel, self.session)
+            panel.set_ready(self.searchable)
         return self._search
 
     @property
@@ -212,8 +203,8 @@ class MainWindow(QMainWindow):
 
             self._glossary_panel = GlossaryPanel()
             self._glossary_page.hold(self._glossary_panel)
-            if self.core is not None:
-                self._glossary_panel.set_glossary(self.core.glossary)
+            if self.session is not None:
+                self._glossary_panel.set_glossary(self.session.glossary)
         return self._glossary_panel
 
     @property
@@ -221,8 +212,8 @@ class MainWindow(QMainWindow):
         if self._popup is None:
             from desktop.glossary_views import DefinitionPopup
 
-            assert self.core is not None  # only a term in an open document shows it
-            self._popup = DefinitionPopup(self.core.glossary, self)
+            assert self.session is not None  # only a term in an open document shows it
+            self._popup = DefinitionPopup(self.session.glossary, self)
             self._popup.open_in_glossary.connect(self.show_in_glossary)
         return self._popup
 
@@ -327,56 +318,52 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry", QByteArray())
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = self.settings.geometry
+        if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 780)
-        splitter = self.settings.value("window/splitter", QByteArray())
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+        splitter = self.settings.splitter
+        if not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         self.reader.zoom_by(self.zoom)
-        self.show_tab(int(self.settings.value("window/tab", 0) or 0), focus=False)
+        self.show_tab(self.settings.tab, focus=False)
 
     # -- the library ------------------------------------------------------------
 
     def library_folders(self) -> list[Path]:
         """Folders from the command line, then those added in Settings."""
-        saved = self.settings.value("library/folders", []) or []
-        if isinstance(saved, str):
-            saved = [saved]
         folders = list(self.extra_libraries)
-        for folder in map(Path, saved):
+        for folder in self.settings.folders:
             if folder not in folders:
                 folders.append(folder)
         return folders
 
     def set_library_folders(self, folders: list[Path]) -> None:
-        self.settings.setValue("library/folders", [str(f) for f in folders])
+        self.settings.folders = folders
         self.reload_library()
 
     def reload_library(self) -> None:
         self._busy("Reading the library…")
         self.open_library.emit(self.library_folders(), self.shown_doc or "")
 
-    def _opened(self, core: Core, pages: dict[str, str], watch: list[str]) -> None:
-        first = self.core is None
-        self.core = core
-        self._renderer = None
-        self._html_cache = dict(pages)
-        self.contents.set_library(core.library, core.taxonomy)
+    def _opened(self, session: Session, pages: dict[str, str], watch: list[str]) -> None:
+        first = self.session is None
+        self.session = session
+        self.contents.set_library(session.library, session.taxonomy)
         if self._glossary_panel is not None:
-            self._glossary_panel.set_glossary(core.glossary)
+            self._glossary_panel.set_glossary(session.glossary)
         if self._popup is not None:
-            self._popup.glossary = core.glossary
+            self._popup.glossary = session.glossary
         if self._search is not None:
-            self._set_search_types(self._search, core)
+            self._set_search_types(self._search, session)
         self._show_problems_count()
         self._watch(watch)
-        sections = sum(len(d.sections) for d in core.library.documents)
-        self.status.setText(f"{len(core.library.documents)} documents · {sections} sections")
+        documents = session.library.documents
+        sections = sum(len(d.sections) for d in documents)
+        self.status.setText(f"{len(documents)} documents · {sections} sections")
         if first:
-            self.open_location(self._start_location(core), record=True)
+            self.open_location(self._start_location(session), record=True)
             self.is_ready = True
             self.ready.emit()
         else:
@@ -385,38 +372,30 @@ class MainWindow(QMainWindow):
         # Once the events already queued (the first paint, a close) have run.
         QTimer.singleShot(0, self.prepare_search.emit)
 
-    def _set_search_types(self, panel: SearchPanel, core: Core) -> None:
+    def _set_search_types(self, panel: SearchPanel, session: Session) -> None:
         panel.set_types(
-            core.taxonomy,
-            [d.meta.cancer_types[0] for d in core.library.documents if d.meta.cancer_types],
+            session.taxonomy,
+            [d.meta.cancer_types[0] for d in session.library.documents if d.meta.cancer_types],
         )
 
-    def _indexed(self, core: Core) -> None:
-        self.searcher = core.searcher()
+    def _indexed(self, session: Session) -> None:
+        self.searchable = True
         self.progress.hide()
         self.statusBar().clearMessage()
         if self._search is not None:
             self._search.set_ready(True)
 
-    def _last_read(self) -> tuple[str | None, str | None]:
-        last = self.settings.value("reader/last", [])
-        if isinstance(last, list) and last and last[0]:
-            return str(last[0]), (str(last[1]) if len(last) > 1 and last[1] else None)
-        return None, None
-
-    def _start_location(self, core: Core) -> Location:
-        doc, section = self._last_read()
-        if doc and core.library.get(doc):
+    def _start_location(self, session: Session) -> Location:
+        doc, section = self.settings.last_read
+        if doc and session.library.get(doc):
             return Location(doc, section)
-        first = self.contents.model.index(0, 0)
-        doc = self.contents.model.index(0, 0, first).data(Qt.ItemDataRole.UserRole + 1)
-        return Location(doc) if doc else Location(None)
+        return Location(session.first_document())
 
     def _refresh_current(self) -> None:
         """After a reload: show the same place, or home if the document is gone."""
         here = self.here()
         self.shown_doc = None
-        if here.doc is not None and self.core and self.core.library.get(here.doc) is None:
+        if here.doc is not None and self.session and self.session.library.get(here.doc) is None:
             here = Location(None)
         scroll = self.reader.verticalScrollBar().value()
         self.open_location(here, record=False)
@@ -447,7 +426,7 @@ class MainWindow(QMainWindow):
         self.status.setText(message)
 
     def _show_problems_count(self) -> None:
-        problems = self.core.problems if self.core else []
+        problems = self.session.problems if self.session else []
         if self.problems_dialog is not None:
             self.problems_dialog.set_problems(problems)
         errors = sum(p.severity is Severity.ERROR for p in problems)
@@ -466,12 +445,12 @@ class MainWindow(QMainWindow):
             from desktop.library_dialogs import ProblemsDialog
 
             self.problems_dialog = ProblemsDialog(self)
-            self.problems_dialog.set_problems(self.core.problems if self.core else [])
+            self.problems_dialog.set_problems(self.session.problems if self.session else [])
         self.problems_dialog.show()
         self.problems_dialog.raise_()
 
     def show_handout(self) -> None:
-        doc = self.core.library.get(self.shown_doc or "") if self.core else None
+        doc = self.session.library.get(self.shown_doc or "") if self.session else None
         if doc is None:
             return
         from desktop.handout_dialog import HandoutDialog
@@ -494,9 +473,9 @@ class MainWindow(QMainWindow):
     # -- reading ----------------------------------------------------------------
 
     def here(self) -> Location:
-        if self.history_at < 0:
+        location = self.history.current
+        if location is None:
             return Location(None)
-        location = self.history[self.history_at]
         if location.doc is not None and location.doc == self.shown_doc:
             return Location(location.doc, self.reader.current_section() or location.section)
         return location
@@ -504,9 +483,9 @@ class MainWindow(QMainWindow):
     def open_location(
         self, location: Location, record: bool = True, highlight: list[str] | None = None
     ) -> None:
-        if self.core is None:
+        if self.session is None:
             return
-        doc = self.core.library.get(location.doc) if location.doc else None
+        doc = self.session.library.get(location.doc) if location.doc else None
         if doc is None:
             location = Location(None)
         # Qt applies the style sheet when the HTML is set, so it goes first, every time.
@@ -515,7 +494,7 @@ class MainWindow(QMainWindow):
             self.reader.show_html(self._home_html())
             self.shown_doc = ""
         elif doc is not None and self.shown_doc != doc.id:
-            self.reader.show_html(self._document_html(doc))
+            self.reader.show_html(self.session.page(doc.id))
             self.shown_doc = doc.id
             self.find_bar.refresh()
         self.print_action.setEnabled(doc is not None)
@@ -524,30 +503,17 @@ class MainWindow(QMainWindow):
         if doc is not None:
             self.contents.show_current(doc.id, location.section)
             self.setWindowTitle(f"{doc.title} — OncoRef")
-            self.settings.setValue("reader/last", [doc.id, location.section or ""])
+            self.settings.set_last_read(doc.id, location.section)
         else:
             self.setWindowTitle("OncoRef")
         if record:
-            current = self.history[self.history_at] if self.history_at >= 0 else None
-            if current != location:
-                del self.history[self.history_at + 1 :]
-                self.history.append(location)
-                self.history_at = len(self.history) - 1
+            self.history.visit(location)
         self._update_history_actions()
 
     def renderer(self) -> DocumentRenderer:
-        """The open library's renderer: the first page came ready from the worker."""
-        if self._renderer is None:
-            from index.render import DocumentRenderer
-
-            assert self.core is not None
-            self._renderer = DocumentRenderer(self.core.glossary)
-        return self._renderer
-
-    def _document_html(self, doc: Document) -> str:
-        if doc.id not in self._html_cache:
-            self._html_cache[doc.id] = self.renderer().document_html(doc)
-        return self._html_cache[doc.id]
+        """The open library's renderer (for handouts)."""
+        assert self.session is not None
+        return self.session.renderer()
 
     def _home_html(self) -> str:
         from html import escape
@@ -572,46 +538,45 @@ class MainWindow(QMainWindow):
     def _scrolled_to(self, section: str) -> None:
         if self.shown_doc:
             self.contents.show_current(self.shown_doc, section)
-            self.settings.setValue("reader/last", [self.shown_doc, section])
+            self.settings.set_last_read(self.shown_doc, section)
 
     def back(self) -> None:
-        if self.history_at > 0:
-            self._remember_scroll()
-            self.history_at -= 1
-            self.open_location(self.history[self.history_at], record=False)
+        self._remember_scroll()
+        location = self.history.back()
+        if location is not None:
+            self.open_location(location, record=False)
 
     def forward(self) -> None:
-        if self.history_at < len(self.history) - 1:
-            self._remember_scroll()
-            self.history_at += 1
-            self.open_location(self.history[self.history_at], record=False)
+        self._remember_scroll()
+        location = self.history.forward()
+        if location is not None:
+            self.open_location(location, record=False)
 
     def _remember_scroll(self) -> None:
         """Going back returns to where you were reading, not just to the section opened."""
-        if self.history_at >= 0:
-            self.history[self.history_at] = self.here()
+        self.history.update(self.here())
 
     def go_home(self) -> None:
         self._remember_scroll()
         self.open_location(Location(None))
 
     def _update_history_actions(self) -> None:
-        self.back_action.setEnabled(self.history_at > 0)
-        self.forward_action.setEnabled(self.history_at < len(self.history) - 1)
+        self.back_action.setEnabled(self.history.can_go_back())
+        self.forward_action.setEnabled(self.history.can_go_forward())
 
     def set_zoom(self, zoom: int) -> None:
-        zoom = max(-4, min(zoom, 12))
+        zoom = max(ZOOM_RANGE[0], min(zoom, ZOOM_RANGE[1]))
         self.reader.zoom_by(zoom - self.zoom)
         self.zoom = zoom
-        self.settings.setValue("reader/zoom", zoom)
+        self.settings.zoom = zoom
 
     # -- links, terms, search -----------------------------------------------------
 
     def _link(self, href: str, where: QPoint) -> None:
-        from index.render import entry_for_href
+        from index.render.document import entry_for_href
 
-        if href.startswith(GLOSSARY_SCHEME) and self.core is not None:
-            entry = entry_for_href(self.core.glossary, href)
+        if href.startswith(GLOSSARY_SCHEME) and self.session is not None:
+            entry = entry_for_href(self.session.glossary, href)
             if entry is not None:
                 self.popup.show_entry(entry, where)
         elif href.startswith("doc:"):
@@ -625,9 +590,9 @@ class MainWindow(QMainWindow):
     def _term_tooltip(self, href: str, where: QPoint) -> None:
         from html import escape
 
-        from index.render import entry_for_href
+        from index.render.document import entry_for_href
 
-        entry = entry_for_href(self.core.glossary, href) if self.core else None
+        entry = entry_for_href(self.session.glossary, href) if self.session else None
         if entry is not None:
             QToolTip.showText(
                 where,
@@ -649,16 +614,17 @@ class MainWindow(QMainWindow):
         self.search_field.setFocus()
         self.search_field.selectAll()
 
-    def _open_hit(self, hit: SearchHit) -> None:
-        if self.core is None:
+    def _open_hit(self, hit: SearchHit, terms: QueryTerms) -> None:
+        """Open a result with the words of the query that found it highlighted."""
+        if self.session is None:
             return
-        doc = self.core.library.get(hit.doc)
+        from index.search.searcher import matching_words
+
+        doc = self.session.library.get(hit.doc)
         section = doc.section(hit.section) if doc else None
         words: list[str] = []
-        if section is not None and self.searcher is not None:
-            words = self.searcher.matching_words(
-                section.heading + "\n" + section.text, self.search.text
-            )
+        if section is not None:
+            words = matching_words(section.heading + "\n" + section.text, terms)
         self._remember_scroll()
         self.open_location(Location(hit.doc, hit.section), highlight=words)
         self.reader.setFocus()
@@ -675,11 +641,11 @@ class MainWindow(QMainWindow):
     # -- closing ----------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/tab", self.sidebar.currentIndex())
+        self.settings.geometry = self.saveGeometry()
+        self.settings.splitter = self.splitter.saveState()
+        self.settings.tab = self.sidebar.currentIndex()
         self.settings.sync()
-        self.thread.stop()
+        self.worker_thread.stop()
         super().closeEvent(event)
 
 

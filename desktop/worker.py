@@ -1,9 +1,10 @@
-"""The core, run on a thread of its own so the window never waits for it.
+"""The session, run on a thread of its own so the window never waits for it.
 
-Loading the library, bringing the index up to date and searching all happen
-here. Each search carries a serial number; one that a newer keystroke has
-superseded is skipped before it runs, and its late answer is ignored by the
-window (see SearchPanel).
+The worker only moves Session calls off the window's thread: opening the
+library (from the start-up snapshot when nothing changed), reloading it,
+bringing the index up to date and searching. Each search carries a serial
+number; one that a newer keystroke has superseded is skipped before it runs,
+and its late answer is not sent.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from index.model import MARKDOWN_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES, SearchResult
+from index.model import SearchResult
 
 if TYPE_CHECKING:
-    from index.core import Core
-    from index.snapshot import Snapshot
+    from index.session import Session
 
 
-class CoreWorker(QObject):
-    # Core, {doc id: first page HTML}, paths to watch for changes
+class SessionWorker(QObject):
+    # Session, {doc id: first page HTML}, paths to watch for changes
     opened = Signal(object, dict, list)
-    indexed = Signal(object)  # Core, now searchable
+    indexed = Signal(object)  # Session, now searchable
     progress = Signal(str)
     results = Signal(int, object)  # serial, SearchResult
     failed = Signal(str)
@@ -33,9 +33,9 @@ class CoreWorker(QObject):
         super().__init__()
         self.bundled = bundled
         self.index_dir = index_dir
-        self.core: Core | None = None
-        self._opening: Core | None = None
-        self._unsaved: tuple[Path, Snapshot] | None = None  # a snapshot to save once shown
+        self.session: Session | None = None  # the searchable one
+        self._opening: Session | None = None  # shown, not yet indexed
+        self._first_page: list[str] = []  # the page a snapshot keeps
         self._latest = 0
         self._lock = threading.Lock()
 
@@ -44,124 +44,88 @@ class CoreWorker(QObject):
         with self._lock:
             self._latest = max(self._latest, serial)
 
-    def _stale(self, serial: int) -> bool:
+    def stale(self, serial: int) -> bool:
         with self._lock:
             return serial < self._latest
 
     @Slot(list, str)
-    def open(self, libraries: list[Path], first_doc: str) -> None:
-        """Load the library and render the page the window opens on (`first_doc`, or
-        the top of the tree), from the startup snapshot when nothing has changed. The
-        index waits for prepare_search(), so the window's first paint does not compete
-        with it; so does the renderer for other pages (the window makes it when needed)."""
+    def open(self, folders: list[Path], first_doc: str) -> None:
+        """Read the library (or take the newest session's unchanged documents) and
+        render the page the window opens on (`first_doc`, or the top of the tree).
+        The index waits for prepare_search(), so the window's first paint does not
+        compete with it."""
         try:
-            # Imported here, on this thread, so the window never waits for them.
-            from desktop.contents import first_document
-            from index.core import default_index_dir, library_roots, open_core
-            from index.snapshot import Snapshot, fingerprint, load_snapshot, snapshot_path
-
-            roots = library_roots(libraries, self.bundled)
-            index_dir = Path(self.index_dir) if self.index_dir else default_index_dir(roots)
-            stamp = fingerprint(roots)  # before reading, so a file changed meanwhile is a miss
-            path = snapshot_path(index_dir)
-            snapshot = load_snapshot(path, stamp)
-            if snapshot is None:
-                core = open_core(libraries, bundled=self.bundled, index_dir=index_dir)
-                snapshot = Snapshot(stamp, core)
-                changed = True
+            newest = self._opening or self.session
+            if newest is not None and newest.folders == [p.expanduser() for p in folders]:
+                session = newest.reload()
             else:
-                core, changed = snapshot.core, False
-                core.index_dir = index_dir
-            doc = core.library.get(first_doc) or core.library.get(
-                first_document(core.library, core.taxonomy) or ""
-            )
-            pages = {}
-            if doc is not None:
-                if doc.id not in snapshot.pages:
-                    from index.render import DocumentRenderer
+                # Imported here, on this thread, so the window never waits for it.
+                from index.session import open_session
 
-                    page = DocumentRenderer(core.glossary).document_html(doc)
-                    snapshot.pages = {doc.id: page}
-                    changed = True
-                pages[doc.id] = snapshot.pages[doc.id]
+                session = open_session(
+                    folders, bundled=self.bundled, index_dir=self.index_dir, use_snapshot=True
+                )
+            doc = session.library.get(first_doc) or session.library.get(
+                session.first_document() or ""
+            )
+            pages = {doc.id: session.page(doc.id)} if doc is not None else {}
+            watch = session.watch_list()
         except Exception as exc:  # a library must never take the window down
             self.failed.emit(f"The library could not be opened: {exc}")
             return
-        self._opening = core
-        self._unsaved = (path, snapshot) if changed else None
-        self.opened.emit(core, pages, watch_paths(libraries))
+        self._opening = session
+        self._first_page = list(pages)
+        self.opened.emit(session, pages, watch)
 
     @Slot()
     def prepare_search(self) -> None:
-        """Save the startup snapshot, then bring the index of the newest library up to
-        date; then searches run."""
+        """Save the start-up snapshot, then bring the index of the newest library up
+        to date; then searches run."""
         self._save_snapshot()
-        core, self._opening = self._opening, None
-        if core is None or QThread.currentThread().isInterruptionRequested():
+        session, self._opening = self._opening, None
+        if session is None or QThread.currentThread().isInterruptionRequested():
             return
-        import index.render  # noqa: F401  (so the window's first use does not wait for it)
+        import index.render.document  # noqa: F401  (so the window's first use does not wait)
 
         try:
-            core.searcher(progress=self.progress.emit)
+            session.searcher(progress=self.progress.emit)
         except Exception as exc:
             self.failed.emit(f"Search is not available: the index could not be built ({exc}).")
             return
-        old, self.core = self.core, core
-        if old is not None and old is not core:
+        old, self.session = self.session, session
+        if old is not None and old is not session:
             old.close()
-        self.indexed.emit(core)
+        self.indexed.emit(session)
 
     @Slot(int, str, list)
     def search(self, serial: int, text: str, types: list[str]) -> None:
-        if self.core is None or self._stale(serial):
+        if self.session is None or self.stale(serial):
             return
         try:
-            result = self.core.searcher().search(text, limit=40, types=types or None)
+            result = self.session.search(text, types=types)
         except Exception as exc:
             result = SearchResult(text, [], message=f"Search failed: {exc}")
-        if not self._stale(serial):
+        if not self.stale(serial):
             self.results.emit(serial, result)
 
     def _save_snapshot(self) -> None:
-        if self._unsaved is not None:
-            from index.snapshot import save_snapshot
-
-            save_snapshot(*self._unsaved)
-            self._unsaved = None
+        if self._opening is not None:
+            self._opening.save_snapshot(self._first_page)
 
     def close(self) -> None:
         """After the thread has stopped. A window closed before the search was prepared
         still leaves the snapshot for the next start."""
         self._save_snapshot()
-        if self.core is not None:
-            self.core.close()
-            self.core = None
-
-
-def watch_paths(folders: list[Path], limit: int = 2000) -> list[str]:
-    """The clinic's folders (not the bundled one, which never changes) and the
-    documents in them: a change to any of them reloads the library."""
-    paths: list[str] = []
-    for root in folders:
-        if not root.is_dir():
-            continue
-        paths.append(str(root))
-        for path in root.rglob("*"):
-            if (
-                path.is_dir()
-                or path.suffix in MARKDOWN_SUFFIXES | TEXT_SUFFIXES
-                or path.name.endswith(SIDECAR_SUFFIX)
-            ):
-                paths.append(str(path))
-            if len(paths) >= limit:
-                return paths
-    return paths
+        for session in (self._opening, self.session):
+            if session is not None:
+                session.close()
+        self._opening = self.session = None
 
 
 class WorkerThread(QThread):
-    """A QThread that owns a CoreWorker and shuts it down cleanly."""
+    """A QThread that owns a SessionWorker and shuts it down cleanly."""
 
-    def __init__(self, worker: CoreWorker, parent: QObject | None = None) -> None:
+    def __init__(self, worker: SessionWorker, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
         worker.moveToThread(self)

@@ -1,4 +1,9 @@
-"""`oncoref`: the same core as the window, from a terminal or a script.
+"""`oncoref`'s commands: the same session as the window, from a terminal or a script.
+
+The `oncoref` program itself (desktop.main) opens the window when no command
+is given and otherwise runs one of these. Printing a handout needs Qt's text
+layout, so `print` is handed a HandoutWriter by the program; the core never
+imports the window.
 
 Exit codes: 0 done; 1 `check` found errors (or `define` found none of the
 terms); 2 the command line was wrong; 3 the document asked for does not exist;
@@ -8,23 +13,32 @@ terms); 2 the command line was wrong; 3 the document asked for does not exist;
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from index import __version__
 from index.model import GlossaryEntry, Problem, SearchResult, Severity
 
 if TYPE_CHECKING:
-    from index.core import Core
+    from index.render.handout import Handout
+    from index.session import Session
 
 # The core (Whoosh, the loaders), and even json, is imported where a command needs
 # it, so that `oncoref` opening the window does not wait for it: the window loads
 # the core on a thread.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_INDEX, EXIT_WRITE = 0, 1, 2, 3, 4, 5
+
+
+class HandoutWriter(Protocol):
+    """What `print` needs from the program: the clinic's details as set in the
+    window, and a PDF made from a handout (returns its number of pages)."""
+
+    def clinic_details(self) -> tuple[str, str]: ...
+
+    def save_pdf(self, handout: Handout, path: Path) -> int: ...
 
 
 def _global_options(suppress: bool) -> argparse.ArgumentParser:
@@ -132,7 +146,9 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line; `command` is None when it asks for the window. A mistake
+    exits with the whole parser's usage (exit code 2)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     # Opening the window needs none of the commands' parsers, which take a few
     # milliseconds of start-up to build; anything else is parsed in full.
@@ -142,23 +158,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         rest = argv
     if rest:
         args = _parser().parse_args(argv)
+    return args
+
+
+def run(args: argparse.Namespace, handouts: HandoutWriter | None = None) -> int:
+    """Run the command in `args` (not None) and return its exit code."""
     try:
-        return _dispatch(args)
+        return _dispatch(args, handouts)
     except BrokenPipeError:  # `oncoref list | head`
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m index.cli COMMAND`: the commands without the window."""
+    args = parse(argv)
     if args.command is None:
-        return _open_window(args)
+        _parser().print_usage(sys.stderr)
+        print("oncoref: give a command (the window is opened by `oncoref`).", file=sys.stderr)
+        return EXIT_USAGE
+    return run(args)
+
+
+def _dispatch(args: argparse.Namespace, handouts: HandoutWriter | None) -> int:
     if args.command == "check" and args.paths:
         return _check_paths(args.paths, args.json)
-    from index.core import open_core
+    from index.session import open_session
 
-    core = open_core(args.library, bundled=not args.no_bundled, index_dir=args.index_dir)
+    session = open_session(args.library, bundled=not args.no_bundled, index_dir=args.index_dir)
     try:
+        if args.command == "print":
+            return _print(session, args, handouts)
         handler = {
             "list": _list,
             "outline": _outline,
@@ -166,44 +197,25 @@ def _dispatch(args: argparse.Namespace) -> int:
             "define": _define,
             "check": _check,
             "index": _index,
-            "print": _print,
         }[args.command]
-        return handler(core, args)
+        return handler(session, args)
     finally:
-        core.close()
-
-
-def _open_window(args: argparse.Namespace) -> int:
-    # Start-up makes a great many objects that all live on (modules, Qt's types, the
-    # library); looking for garbage among them only costs time (~7 ms). The window
-    # turns collection back on once its event loop runs (desktop.app.run).
-    gc.disable()
-    try:
-        from desktop.app import run  # type: ignore[import-not-found]
-    except ImportError:
-        gc.enable()
-        print(
-            "The OncoRef window is not part of this build yet; the commands below work.\n",
-            file=sys.stderr,
-        )
-        _parser().print_help(sys.stderr)
-        return EXIT_USAGE
-    return int(run(args))
+        session.close()
 
 
 # -- commands -------------------------------------------------------------------
 
 
-def _list(core: Core, args: argparse.Namespace) -> int:
+def _list(session: Session, args: argparse.Namespace) -> int:
     rows = [
         {
             "doc": d.id,
             "title": d.title,
-            "types": [core.taxonomy.canonical(t) for t in d.meta.cancer_types],
+            "types": [session.taxonomy.canonical(t) for t in d.meta.cancer_types],
             "source": d.meta.source,
             "sections": len(d.sections),
         }
-        for d in core.library.documents
+        for d in session.library.documents
     ]
     if args.json:
         _print_json(rows)
@@ -215,12 +227,12 @@ def _list(core: Core, args: argparse.Namespace) -> int:
                 f"    {types} · {row['source'] or 'unknown source'}"
                 f" · {row['sections']} sections"
             )
-        _warn_problems(core)
+        _warn_problems(session)
     return EXIT_OK
 
 
-def _outline(core: Core, args: argparse.Namespace) -> int:
-    document = core.library.find(args.doc)
+def _outline(session: Session, args: argparse.Namespace) -> int:
+    document = session.library.find(args.doc)
     if document is None:
         print(f"oncoref: no document '{args.doc}'. `oncoref list` shows them all.", file=sys.stderr)
         return EXIT_NOT_FOUND
@@ -251,7 +263,7 @@ def _outline(core: Core, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _search(core: Core, args: argparse.Namespace) -> int:
+def _search(session: Session, args: argparse.Namespace) -> int:
     if (args.query is None) == (args.batch is None):
         print("oncoref search: give a QUERY or --batch FILE (not both)", file=sys.stderr)
         return EXIT_USAGE
@@ -259,10 +271,10 @@ def _search(core: Core, args: argparse.Namespace) -> int:
         print("oncoref search: --batch answers in JSON lines; add --json", file=sys.stderr)
         return EXIT_USAGE
     try:
-        searcher = core.searcher(progress=_progress)
+        searcher = session.searcher(progress=_progress)
     except Exception as exc:
         print(
-            f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
+            f"oncoref: the search index could not be built in {session.index_dir}: {exc}",
             file=sys.stderr,
         )
         return EXIT_INDEX
@@ -287,10 +299,10 @@ def _search(core: Core, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _define(core: Core, args: argparse.Namespace) -> int:
+def _define(session: Session, args: argparse.Namespace) -> int:
     rows = []
     for term in args.terms:
-        entry = core.glossary.lookup(term)
+        entry = session.glossary.lookup(term)
         rows.append({"query": term, "found": entry is not None, **_entry_json(entry)})
     if args.json:
         _print_json(rows)
@@ -308,8 +320,8 @@ def _define(core: Core, args: argparse.Namespace) -> int:
     return EXIT_OK if any(r["found"] for r in rows) else EXIT_PROBLEMS
 
 
-def _check(core: Core, args: argparse.Namespace) -> int:
-    return _report_problems(core.problems, len(core.library.documents), args.json)
+def _check(session: Session, args: argparse.Namespace) -> int:
+    return _report_problems(session.problems, len(session.library.documents), args.json)
 
 
 def _check_paths(paths: list[Path], as_json: bool) -> int:
@@ -359,22 +371,18 @@ def _report_problems(problems: list[Problem], documents: int, as_json: bool) -> 
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
-def _print(core: Core, args: argparse.Namespace) -> int:
+def _print(session: Session, args: argparse.Namespace, handouts: HandoutWriter | None) -> int:
     """The same handout as the window prints, made without a window."""
-    document = core.library.find(args.doc)
+    document = session.library.find(args.doc)
     if document is None:
         print(f"oncoref: no document '{args.doc}'. `oncoref list` shows them all.", file=sys.stderr)
         return EXIT_NOT_FOUND
-    from index.handout import HandoutOptions, UnknownSection, build_handout
-    from index.render import DocumentRenderer
+    from index.render.handout import HandoutOptions, UnknownSection, build_handout
 
-    try:
-        from desktop.handout import clinic_details, offscreen_application, save_pdf
-    except ImportError:  # a build without the window
-        print("oncoref: printing needs the OncoRef window's Qt libraries.", file=sys.stderr)
+    if handouts is None:
+        print("oncoref: printing needs the OncoRef program (`oncoref print`).", file=sys.stderr)
         return EXIT_USAGE
-    offscreen_application()
-    clinic, phone = clinic_details()
+    clinic, phone = handouts.clinic_details()
     options = HandoutOptions(
         sections=args.sections,
         large_print=args.large_print,
@@ -383,12 +391,12 @@ def _print(core: Core, args: argparse.Namespace) -> int:
         phone=phone if args.phone is None else args.phone,
     )
     try:
-        handout = build_handout(DocumentRenderer(core.glossary), document, options)
+        handout = build_handout(session.renderer(), document, options)
     except UnknownSection as exc:
         print(f"oncoref: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
     try:
-        pages = save_pdf(handout, args.output)
+        pages = handouts.save_pdf(handout, args.output)
     except OSError as exc:
         print(f"oncoref: could not write {args.output}: {exc}", file=sys.stderr)
         return EXIT_WRITE
@@ -397,16 +405,16 @@ def _print(core: Core, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _index(core: Core, args: argparse.Namespace) -> int:
+def _index(session: Session, args: argparse.Namespace) -> int:
     try:
-        core.searcher(progress=_progress, rebuild=args.rebuild)
+        session.searcher(progress=_progress, rebuild=args.rebuild)
     except Exception as exc:
         print(
-            f"oncoref: the search index could not be built in {core.index_dir}: {exc}",
+            f"oncoref: the search index could not be built in {session.index_dir}: {exc}",
             file=sys.stderr,
         )
         return EXIT_INDEX
-    report = core.index_report
+    report = session.index_report
     assert report is not None
     changes = len(report.added) + len(report.changed) + len(report.removed)
     if report.prebuilt is not None:
@@ -422,8 +430,8 @@ def _index(core: Core, args: argparse.Namespace) -> int:
             "updated": f"updated {changes} documents; {report.sections} sections",
             "opened": f"up to date: {report.sections} sections",
         }[report.action]
-        print(f"Index {detail}, in {report.seconds:.2f} s.\n  {core.index_dir}")
-    _warn_problems(core)
+        print(f"Index {detail}, in {report.seconds:.2f} s.\n  {session.index_dir}")
+    _warn_problems(session)
     return EXIT_OK
 
 
@@ -499,10 +507,10 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _warn_problems(core: Core) -> None:
-    if core.problems:
+def _warn_problems(session: Session) -> None:
+    if session.problems:
         print(
-            f"\n{len(core.problems)} problems with documents; `oncoref check` lists them.",
+            f"\n{len(session.problems)} problems with documents; `oncoref check` lists them.",
             file=sys.stderr,
         )
 

@@ -12,30 +12,27 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from index.markdown_loader import load_markdown_sections
-from index.meta import MetaReport, build_metadata, parse_yaml_mapping, split_front_matter
-from index.model import (
-    MARKDOWN_SUFFIXES,
-    SIDECAR_SUFFIX,
-    TEXT_SUFFIXES,
-    Document,
-    Library,
-    Problem,
-    Severity,
-)
-from index.text_loader import load_text_sections
+from index import formats
+from index.meta import MetaReport, build_metadata, parse_yaml_mapping
+from index.model import Document, Library, Problem, Severity
 
-# Bump when loaders change what they produce, so indexes built before are refreshed.
-LOADER_VERSION = "1"
 MAX_FILE_BYTES = 5 * 1024 * 1024
-_IGNORED_NAMES = {"readme.md", "sources.md", "license.md", "license.txt"}
 
 
-def load_library(roots: Iterable[Path], bundled: Path | None = None) -> Library:
-    """Load every document below `roots`, in a stable order."""
+def load_library(
+    roots: Iterable[Path], bundled: Path | None = None, previous: Library | None = None
+) -> Library:
+    """Load every document below `roots`, in a stable order. Documents of a
+    `previous` reading whose file and sidecar are unchanged are taken over as they
+    are (with their problems), not read again."""
     roots = [Path(r) for r in roots]
     library = Library(roots=roots)
+    earlier = {d.path: d for d in previous.documents} if previous else {}
+    earlier_problems: dict[Path, list[Problem]] = {}
+    for problem in previous.problems if previous else []:
+        earlier_problems.setdefault(problem.path, []).append(problem)
     seen_ids: dict[str, Path] = {}
     for root in roots:
         if not root.is_dir():
@@ -55,13 +52,35 @@ def load_library(roots: Iterable[Path], bundled: Path | None = None) -> Library:
                     )
                 )
                 continue
-            document, problems = load_document(path, doc_id)
+            stamp = file_stamp(path)
+            known = earlier.get(path)
+            if known is not None and known.id == doc_id and known.stamp == stamp:
+                document = known
+                problems = earlier_problems.get(path, []) + earlier_problems.get(
+                    formats.sidecar_for(path), []
+                )
+            else:
+                document, problems = load_document(path, doc_id)
+                if document is not None:
+                    document.stamp = stamp
             library.problems.extend(problems)
             if document is not None:
                 document.bundled = is_bundled
                 seen_ids[doc_id] = path
                 library.documents.append(document)
     return library
+
+
+def file_stamp(path: Path) -> tuple[int, ...]:
+    """Size and modification time of a document and of its sidecar (-1 if none)."""
+    stamp: list[int] = []
+    for each in (path, formats.sidecar_for(path)):
+        try:
+            info = each.stat()
+            stamp += [info.st_size, info.st_mtime_ns]
+        except OSError:
+            stamp += [-1, -1]
+    return tuple(stamp)
 
 
 def _same_path(a: Path, b: Path) -> bool:
@@ -108,13 +127,10 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
                 is_dir = False
             if is_dir:
                 yield from visit(path)
-            elif _is_document_name(entry.name):
+            elif formats.is_document(entry.name):
                 yield path
-            elif entry.name.endswith(SIDECAR_SUFFIX):
-                stem = entry.name[: -len(SIDECAR_SUFFIX)]
-                if not any(
-                    (folder / (stem + s)).exists() for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES
-                ):
+            elif formats.is_sidecar(entry.name):
+                if not formats.has_document(path):
                     problems.append(
                         Problem(
                             path,
@@ -123,24 +139,19 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
                             severity=Severity.WARNING,
                         )
                     )
+            elif formats.is_ignored(entry.name):
+                continue
             elif not entry.is_symlink() or entry.is_file():
                 problems.append(
                     Problem(
                         path,
-                        "not a document OncoRef can read (use .md or .txt)",
+                        f"not a document OncoRef can read (use {formats.suffix_list()})",
                         "skipped",
                         severity=Severity.WARNING,
                     )
                 )
 
     yield from visit(root)
-
-
-def _is_document_name(name: str) -> bool:
-    suffix = Path(name).suffix.lower()
-    return (suffix in MARKDOWN_SUFFIXES or suffix in TEXT_SUFFIXES) and (
-        name.lower() not in _IGNORED_NAMES
-    )
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str | None, list[Problem]]:
@@ -186,7 +197,9 @@ def _control_ratio(sample: bytes) -> float:
 
 
 def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Problem]]:
-    """Load one file; returns (document or None, problems)."""
+    """Load one file with the format that reads it; returns (document or None, problems).
+
+    A sidecar's fields win over what the file says of itself."""
     problems: list[Problem] = []
     try:
         size = path.stat().st_size
@@ -202,71 +215,73 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(path, f"cannot read file: {exc.strerror or exc}", "skipped")]
-    text, decode_problems = decode_text(data, path)
-    problems.extend(decode_problems)
-    if text is None:
-        return None, problems
-    if not text.strip():
-        return None, [*problems, Problem(path, "file is empty", "skipped")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fmt = formats.format_for(path.name, data[:4096])
+    if fmt is None:
+        return None, [Problem(path, "not a document OncoRef can read", "skipped")]
+    hasher = hashlib.sha1(f"{fmt.name} {fmt.version}".encode() + b"\0" + data)
 
-    hasher = hashlib.sha1(LOADER_VERSION.encode() + b"\0" + data)
+    sidecar_values, sidecar_lines, sidecar = _read_sidecar(path, hasher, problems)
+    source = formats.Source(path, data, title=_text_field(sidecar_values, "title"))
+    if fmt.text:
+        text, decode_problems = decode_text(data, path)
+        problems.extend(decode_problems)
+        if text is None:
+            return None, problems
+        if not text.strip():
+            return None, [*problems, Problem(path, "file is empty", "skipped")]
+        source.text = text.replace("\r\n", "\n").replace("\r", "\n")
+    elif not data:
+        return None, [Problem(path, "file is empty", "skipped")]
+
+    parsed = _guard(lambda: fmt.parse(source), path, problems)
+    if parsed is None:
+        return None, problems
+    problems.extend(parsed.problems)
+
+    values = {**parsed.fields, **sidecar_values}
+    lines = {**parsed.lines, **sidecar_lines}
+    field_paths = {key: path for key in parsed.fields} | {key: sidecar for key in sidecar_values}
+    if _text_field(values, "title") is None and parsed.title:
+        values["title"] = parsed.title  # the text names itself (first line, first heading)
+        lines.pop("title", None)
+        field_paths.pop("title", None)
     fallback_title = path.stem.replace("_", " ").replace("-", " ").strip() or path.name
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        yaml_text, body, _ = split_front_matter(text)
-        report = MetaReport(path, line_offset=1)
-        values, lines = parse_yaml_mapping(yaml_text, report) if yaml_text is not None else ({}, {})
-        unreadable_yaml = bool(report.problems)
-        title_hint = values.get("title") if isinstance(values.get("title"), str) else None
-        first_heading = _first_markdown_heading(body)
-        meta = build_metadata(
-            values, lines, report, fallback_title=title_hint or first_heading or fallback_title
-        )
-        if yaml_text is None or unreadable_yaml:
-            # No title is no news when there was no front matter (or it was unreadable).
-            report.problems = [p for p in report.problems if p.field != "title"]
-            if not first_heading:
-                report.add(
-                    "no front matter and no heading to take a title from",
-                    field="title",
-                    action=f"using '{fallback_title}'",
-                )
-        problems.extend(report.problems)
-        sections = _guard(lambda: load_markdown_sections(body, meta.title), path, problems)
-    else:
-        sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-        values, lines = {}, {}
-        report = MetaReport(sidecar)
-        if sidecar.exists():
-            try:
-                sidecar_bytes = sidecar.read_bytes()
-                hasher.update(b"\0sidecar\0" + sidecar_bytes)
-                sidecar_text, sidecar_problems = decode_text(sidecar_bytes, sidecar)
-                problems.extend(sidecar_problems)
-                if sidecar_text is not None:
-                    values, lines = parse_yaml_mapping(sidecar_text, report)
-            except OSError as exc:
-                report.add(f"cannot read metadata file: {exc.strerror}", action="ignored")
-        title_hint = values.get("title") if isinstance(values.get("title"), str) else None
-        title_hint = title_hint.strip() if title_hint else None
-        loaded = _guard(lambda: load_text_sections(text, title_hint or None), path, problems)
-        found_title, sections = loaded if loaded else (None, [])
-        if "title" not in values and found_title:
-            values["title"] = found_title  # plain text names itself on its first line
-        meta = build_metadata(values, lines, report, fallback_title=found_title or fallback_title)
-        problems.extend(report.problems)
-    if not sections:
+    report = MetaReport(path, field_paths=field_paths)
+    meta = build_metadata(values, lines, report, fallback_title=fallback_title)
+    problems.extend(report.problems)
+    if not parsed.sections:
         problems.append(Problem(path, "no readable text found", "skipped"))
         return None, problems
-    return Document(doc_id, path, meta, sections, hasher.hexdigest()), problems
+    return Document(doc_id, path, meta, parsed.sections, hasher.hexdigest()), problems
 
 
-def _first_markdown_heading(body: str) -> str | None:
-    for line in body.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            return stripped.lstrip("#").strip() or None
-    return None
+def _read_sidecar(
+    path: Path, hasher: hashlib._Hash, problems: list[Problem]
+) -> tuple[dict[str, Any], dict[str, int], Path]:
+    """The fields of `NAME.meta.yaml` beside the document, if there is one."""
+    sidecar = formats.sidecar_for(path)
+    if not sidecar.exists():
+        return {}, {}, sidecar
+    report = MetaReport(sidecar)
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    try:
+        sidecar_bytes = sidecar.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(sidecar, f"cannot read metadata file: {exc.strerror}", "ignored"))
+        return {}, {}, sidecar
+    hasher.update(b"\0sidecar\0" + sidecar_bytes)
+    sidecar_text, sidecar_problems = decode_text(sidecar_bytes, sidecar)
+    problems.extend(sidecar_problems)
+    if sidecar_text is not None:
+        values, lines = parse_yaml_mapping(sidecar_text, report)
+    problems.extend(report.problems)
+    return values, lines, sidecar
+
+
+def _text_field(values: dict[str, Any], key: str) -> str | None:
+    value = values.get(key)
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _guard(load, path: Path, problems: list[Problem]):  # type: ignore[no-untyped-def]

@@ -38,11 +38,17 @@ _FRONT_MATTER = re.compile(
 
 
 class MetaReport:
-    """Collects problems for one file, with the line offset of the YAML in it."""
+    """Collects problems for one file, with the line offset of the YAML in it.
 
-    def __init__(self, path: Path, line_offset: int = 0) -> None:
+    Fields may come from two files (a document and its sidecar): `field_paths`
+    says which file a field came from, so its problems name that file."""
+
+    def __init__(
+        self, path: Path, line_offset: int = 0, field_paths: dict[str, Path] | None = None
+    ) -> None:
         self.path = path
         self.line_offset = line_offset
+        self.field_paths = field_paths or {}
         self.problems: list[Problem] = []
 
     def add(
@@ -56,16 +62,16 @@ class MetaReport:
     ) -> None:
         if line is not None:
             line += self.line_offset
-        self.problems.append(Problem(self.path, message, action, line, field, severity))
+        path = self.field_paths.get(field, self.path) if field else self.path
+        self.problems.append(Problem(path, message, action, line, field, severity))
 
 
-def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Return (yaml text or None, body, line number where the body starts, 1-based)."""
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """Return (yaml text or None, body)."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        return None, text, 1
-    body_line = text.count("\n", 0, match.end()) + 1
-    return match.group(1), text[match.end() :], body_line
+        return None, text
+    return match.group(1), text[match.end() :]
 
 
 def parse_yaml_mapping(yaml_text: str, report: MetaReport) -> tuple[dict[str, Any], dict[str, int]]:

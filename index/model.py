@@ -11,13 +11,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+# Said wherever a patient reads or takes home our content.
+DISCLAIMER = "Information, not medical advice. Talk with your care team about your own situation."
+
 # Links to glossary entries in rendered documents: `glossary:SLUG` or `glossary:nci-NNN`.
 GLOSSARY_SCHEME = "glossary:"
-
-# How a library's files are named.
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-TEXT_SUFFIXES = {".txt"}
-SIDECAR_SUFFIX = ".meta.yaml"
 
 
 class Severity(StrEnum):
@@ -104,6 +102,9 @@ class Document:
     sections: list[Section]
     fingerprint: str  # changes whenever the file, its sidecar or the loader changes
     bundled: bool = False
+    # Size and modification time of the file and its sidecar when read: a reload
+    # reads again only the documents whose stamp has changed.
+    stamp: tuple[int, ...] = ()
 
     @property
     def title(self) -> str:
@@ -151,16 +152,25 @@ class GlossaryEntry:
     link_only: bool = False
 
 
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a query looks for, as index terms: its stems and synonyms, and the start
+    of the word being typed. A reader highlights a section's words that match."""
+
+    stems: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+
 @dataclass
 class SearchResult:
-    """What a search found, or why it found nothing."""
+    """What a search found, or why it found nothing, with the query it answers."""
 
     query: str
     hits: list[SearchHit]
     did_you_mean: str | None = None
     definition: GlossaryEntry | None = None
     message: str | None = None  # for a person: why there is nothing, or what was changed
-    total: int = 0  # estimated number of matching sections
+    terms: QueryTerms = QueryTerms()  # of the query whose hits these are
 
 
 @dataclass

@@ -26,9 +26,9 @@ from index import __version__
 from index.paths import resources_dir
 
 if TYPE_CHECKING:
-    from index.core import Core
+    from index.session import Session
 
-FORMAT = 1
+FORMAT = 2
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
@@ -37,7 +37,7 @@ class Snapshot:
     """A parsed library and the files it was made from."""
 
     fingerprint: Fingerprint
-    core: Core
+    session: Session
     pages: dict[str, str] = field(default_factory=dict)  # document id: rendered HTML
 
 

@@ -9,10 +9,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export QT_QPA_PLATFORM=offscreen ONCOREF_CACHE_DIR="$work/cache" XDG_CONFIG_HOME="$work/config"
 
-"$python" -m index.cli print acs-treating-gist \
+"$python" -m desktop print acs-treating-gist \
     --section targeted-therapy-for-gastrointestinal-stromal-tumor \
     --clinic "Riverside Cancer Centre" --phone "555-0142" -o "$work/gist.pdf"
-"$python" -m index.cli print nci-small-intestine-cancer-treatment \
+"$python" -m desktop print nci-small-intestine-cancer-treatment \
     --section treatment-of-small-intestine-adenocarcinoma \
     --section treatment-of-small-intestine-leiomyosarcoma \
     --section treatment-of-recurrent-small-intestine-cancer \

@@ -3,7 +3,7 @@
 
 import sys
 
-from index.cli import main
+from desktop.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,8 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from index.core import open_core
-from index.store import build_prebuilt
+from index.search.store import build_prebuilt
+from index.session import open_session
 
 
 def main(argv: list[str]) -> int:
@@ -19,17 +19,17 @@ def main(argv: list[str]) -> int:
         print("usage: prebuild_index.py DIR", file=sys.stderr)
         return 2
     out = Path(argv[0])
-    core = open_core()  # the bundled library alone
+    session = open_session()  # the bundled library alone
     try:
-        if core.problems:
-            for problem in core.problems:
+        if session.problems:
+            for problem in session.problems:
                 print(problem, file=sys.stderr)
             print("The bundled library has problems; fix them before packaging.", file=sys.stderr)
             return 1
         shutil.rmtree(out, ignore_errors=True)
-        report = build_prebuilt(core.library, core.taxonomy, out)
+        report = build_prebuilt(session.library, session.taxonomy, out)
     finally:
-        core.close()
+        session.close()
     print(
         f"Prebuilt index: {len(report.added)} documents, {report.sections} sections, "
         f"{report.seconds:.2f} s, in {out}"

@@ -24,11 +24,12 @@ def main(theme: str) -> None:
 
     from desktop.app import make_application
     from desktop.reader import text_fragments
+    from desktop.settings import Settings
     from desktop.window import Location, MainWindow
 
     app = make_application()
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings)
+    window = MainWindow(settings=Settings(settings))
     window.resize(1280, 800)
     window.move(40, 40)
     window.show()
@@ -54,7 +55,7 @@ def main(theme: str) -> None:
         image.save(str(OUT / f"{name}-{theme}.png"))
 
     wait(lambda: window.is_ready and window.search.ready)
-    gist = window.core.library.get("acs-treating-gist")
+    gist = window.session.library.get("acs-treating-gist")
     section = next(s for s in gist.sections if s.heading == "Imatinib (Gleevec)")
     window.show_tab(0)
     window.open_location(Location(gist.id, section.id))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index.core import Core, open_core
+from index.session import Session, open_session
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -20,17 +20,18 @@ MEDQUAD = SHARED / "corpus" / "medquad-cancergov"
 
 @pytest.fixture(autouse=True)
 def _user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing a test does touches the real user's cache."""
+    """Nothing a test does touches the real user's cache or settings."""
     monkeypatch.setenv("ONCOREF_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ONCOREF_CONFIG_DIR", str(tmp_path / "config"))
 
 
 @pytest.fixture(scope="session")
-def bundled_core(tmp_path_factory: pytest.TempPathFactory) -> Core:
+def bundled_session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     """The bundled library with its index built once for the whole session."""
-    core = open_core(index_dir=tmp_path_factory.mktemp("bundled-index"))
-    core.searcher()
-    yield core
-    core.close()
+    session = open_session(index_dir=tmp_path_factory.mktemp("bundled-index"))
+    session.searcher()
+    yield session
+    session.close()
 
 
 def write(path: Path, text: str | bytes) -> Path:

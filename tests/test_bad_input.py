@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from index.formats.markdown import markdown_parser
 from index.library import MAX_FILE_BYTES, load_library
-from index.markdown_loader import markdown_parser
 from index.model import Severity
 from tests.conftest import write
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.core import Core
 from index.model import Document
 from index.paths import bundled_library_dir
+from index.session import Session
 from tests.conftest import SEEDS
 
 SEED_COPIES = {
@@ -17,7 +17,7 @@ SEED_COPIES = {
 }
 
 
-def doc(core: Core, doc_id: str) -> Document:
+def doc(core: Session, doc_id: str) -> Document:
     document = core.library.get(doc_id)
     assert document is not None, f"{doc_id} did not load"
     return document
@@ -33,14 +33,14 @@ def test_bundled_copies_keep_the_seed_text_unchanged(seed: str, copy: str) -> No
     assert (bundled_library_dir() / copy).read_bytes() == (SEEDS / seed).read_bytes()
 
 
-def test_bundled_library_loads_without_problems(bundled_core: Core) -> None:
-    assert [str(p) for p in bundled_core.library.problems] == []
-    assert len(bundled_core.library.documents) == 4
-    assert all(d.bundled for d in bundled_core.library.documents)
+def test_bundled_library_loads_without_problems(bundled_session: Session) -> None:
+    assert [str(p) for p in bundled_session.library.problems] == []
+    assert len(bundled_session.library.documents) == 4
+    assert all(d.bundled for d in bundled_session.library.documents)
 
 
-def test_nci_document_has_its_front_matter_and_nested_sections(bundled_core: Core) -> None:
-    nci = doc(bundled_core, "nci-small-intestine-cancer-treatment")
+def test_nci_document_has_its_front_matter_and_nested_sections(bundled_session: Session) -> None:
+    nci = doc(bundled_session, "nci-small-intestine-cancer-treatment")
     assert nci.title == "Small Intestine Cancer Treatment - NCI"
     assert nci.meta.cancer_types[0] == "small intestine"
     assert nci.meta.last_reviewed is not None and nci.meta.review_frequency == "quarterly"
@@ -53,8 +53,8 @@ def test_nci_document_has_its_front_matter_and_nested_sections(bundled_core: Cor
     assert surgery is not None and surgery.level == 4
 
 
-def test_nci_links_become_glossary_references_and_plain_text(bundled_core: Core) -> None:
-    nci = doc(bundled_core, "nci-small-intestine-cancer-treatment")
+def test_nci_links_become_glossary_references_and_plain_text(bundled_session: Session) -> None:
+    nci = doc(bundled_session, "nci-small-intestine-cancer-treatment")
     refs = {r.nci_id for s in nci.sections for r in s.glossary_refs}
     assert len(refs) == 105
     body = "\n".join(s.body for s in nci.sections)
@@ -65,8 +65,8 @@ def test_nci_links_become_glossary_references_and_plain_text(bundled_core: Core)
     assert "Go to Health Professional Version" in body
 
 
-def test_gist_pdf_text_becomes_articles_with_their_subsections(bundled_core: Core) -> None:
-    gist = doc(bundled_core, "acs-treating-gist")
+def test_gist_pdf_text_becomes_articles_with_their_subsections(bundled_session: Session) -> None:
+    gist = doc(bundled_session, "acs-treating-gist")
     assert headings(gist, 1) == [
         "Treating Gastrointestinal Stromal Tumors",
         "Surgery for Gastrointestinal Stromal Tumor",
@@ -89,8 +89,8 @@ def test_gist_pdf_text_becomes_articles_with_their_subsections(bundled_core: Cor
     )
 
 
-def test_gist_bullets_are_attached_to_their_items(bundled_core: Core) -> None:
-    gist = doc(bundled_core, "acs-treating-gist")
+def test_gist_bullets_are_attached_to_their_items(bundled_session: Session) -> None:
+    gist = doc(bundled_session, "acs-treating-gist")
     body = "\n".join(s.body for s in gist.sections)
     assert "●" not in body
     side_effects = gist.section("possible-side-effects")
@@ -106,15 +106,15 @@ def test_gist_bullets_are_attached_to_their_items(bundled_core: Core) -> None:
     ) in ablation.body
 
 
-def test_gist_hard_wrapped_lines_are_joined_into_paragraphs(bundled_core: Core) -> None:
-    gist = doc(bundled_core, "acs-treating-gist")
+def test_gist_hard_wrapped_lines_are_joined_into_paragraphs(bundled_session: Session) -> None:
+    gist = doc(bundled_session, "acs-treating-gist")
     surgery = gist.section("surgery-for-larger-gists")
     assert surgery is not None
     assert "might also remove tumors that have spread elsewhere in the abdomen" in surgery.text
 
 
-def test_canadian_page_gets_back_the_headings_it_lost(bundled_core: Core) -> None:
-    ccs = doc(bundled_core, "ccs-recurrent-small-intestine-cancer")
+def test_canadian_page_gets_back_the_headings_it_lost(bundled_session: Session) -> None:
+    ccs = doc(bundled_session, "ccs-recurrent-small-intestine-cancer")
     assert headings(ccs) == [
         "Overview",
         "Chemotherapy",
@@ -131,8 +131,8 @@ def test_canadian_page_gets_back_the_headings_it_lost(bundled_core: Core) -> Non
     assert "Last medical review" not in "\n".join(s.text for s in ccs.sections)
 
 
-def test_blog_keeps_comments_apart_and_drops_site_chrome(bundled_core: Core) -> None:
-    blog = doc(bundled_core, "ronny-allan-small-intestine-nets")
+def test_blog_keeps_comments_apart_and_drops_site_chrome(bundled_session: Session) -> None:
+    blog = doc(bundled_session, "ronny-allan-small-intestine-nets")
     text = "\n".join(s.text for s in blog.sections)
     for chrome in (
         "Like this page",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.cli import main
+from desktop.main import main
 from tests.conftest import ROOT, write
 
 
@@ -151,7 +151,7 @@ def test_index_reports_build_then_up_to_date(
 
 def test_the_installed_command_runs_as_a_program(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "index.cli", "define", "gleevec"],
+        [sys.executable, "-m", "desktop", "define", "gleevec"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -20,9 +20,10 @@ from pytestqt.qtbot import QtBot
 from desktop.app import make_application
 from desktop.contents import DOC_ROLE, SECTION_ROLE, ContentsModel
 from desktop.reader import text_fragments
+from desktop.settings import Settings
 from desktop.window import Location, MainWindow
-from index.core import Core
 from index.model import SearchResult
+from index.session import Session
 from tests.conftest import write
 
 GIST = "acs-treating-gist"
@@ -35,22 +36,22 @@ def shared_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
 
-def open_window(qtbot: QtBot, settings: QSettings, index_dir: Path, **kwargs) -> MainWindow:  # type: ignore[no-untyped-def]
+def open_window(qtbot: QtBot, settings: Settings, index_dir: Path, **kwargs) -> MainWindow:  # type: ignore[no-untyped-def]
     make_application()
     window = MainWindow(index_dir=index_dir, settings=settings, **kwargs)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.ready, timeout=20000):
         window.show()
-    qtbot.waitUntil(lambda: window.searcher is not None, timeout=20000)  # search is ready
+    qtbot.waitUntil(lambda: window.searchable, timeout=20000)  # search is ready
     return window
 
 
 @pytest.fixture
-def window(qtbot: QtBot, settings: QSettings, shared_index: Path) -> MainWindow:
+def window(qtbot: QtBot, settings: Settings, shared_index: Path) -> MainWindow:
     return open_window(qtbot, settings, shared_index)
 
 
@@ -84,9 +85,9 @@ def top_block_text(window: MainWindow) -> str:
     return window.reader.cursorForPosition(QPoint(5, 5)).block().text()
 
 
-def test_the_contents_model_is_a_proper_qt_model(qtmodeltester, bundled_core: Core) -> None:  # type: ignore[no-untyped-def]
+def test_the_contents_model_is_a_proper_qt_model(qtmodeltester, bundled_session: Session) -> None:  # type: ignore[no-untyped-def]
     model = ContentsModel()
-    model.set_library(bundled_core.library, bundled_core.taxonomy)
+    model.set_library(bundled_session.library, bundled_session.taxonomy)
     qtmodeltester.check(model)
 
 
@@ -110,7 +111,9 @@ def test_filter_narrows_the_tree(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_clicking_a_section_opens_it_at_the_top(qtbot: QtBot, window: MainWindow) -> None:
-    section = next(s for s in window.core.library.get(GIST).sections if s.heading == "Embolization")
+    section = next(
+        s for s in window.session.library.get(GIST).sections if s.heading == "Embolization"
+    )
     click_tree(qtbot, window, GIST, section.id)
     assert window.shown_doc == GIST
     assert window.windowTitle().startswith("Treating Gastrointestinal Stromal Tumors")
@@ -120,7 +123,7 @@ def test_clicking_a_section_opens_it_at_the_top(qtbot: QtBot, window: MainWindow
 
 def test_scrolling_the_reader_follows_in_the_tree(qtbot: QtBot, window: MainWindow) -> None:
     window.open_location(Location(NCI))
-    target = window.core.library.get(NCI).sections[12]
+    target = window.session.library.get(NCI).sections[12]
     window.reader.scroll_to_section(target.id)
     tree = window.contents.tree
     qtbot.waitUntil(lambda: tree.currentIndex().data(SECTION_ROLE) == target.id)
@@ -266,7 +269,7 @@ def test_a_term_opens_from_the_keyboard_and_shows_a_tooltip(
 
 
 def test_back_and_forward_across_documents_and_sections(qtbot: QtBot, window: MainWindow) -> None:
-    gist = window.core.library.get(GIST)
+    gist = window.session.library.get(GIST)
     window.open_location(Location(NCI))
     window.open_location(Location(GIST, gist.sections[5].id))
     window.open_location(Location(GIST, gist.sections[20].id))
@@ -301,7 +304,7 @@ def test_find_in_page_counts_and_steps_through_matches(qtbot: QtBot, window: Mai
 
 
 def test_a_library_folder_with_a_good_and_a_broken_document(
-    qtbot: QtBot, settings: QSettings, tmp_path: Path
+    qtbot: QtBot, settings: Settings, tmp_path: Path
 ) -> None:
     folder = tmp_path / "clinic"
     write(
@@ -330,16 +333,16 @@ def test_a_library_folder_with_a_good_and_a_broken_document(
     with qtbot.waitSignal(window.library_changed, timeout=20000):
         write(folder / "diet.md", "---\ntitle: Eating after surgery\n---\nSmall meals.\n")
     assert "Eating after surgery" in [label for label, _, _ in tree_rows(window)]
-    assert QSettings(settings.fileName(), QSettings.Format.IniFormat).value(
+    assert QSettings(settings.store.fileName(), QSettings.Format.IniFormat).value(
         "library/folders", []
     ) in ([str(folder)], str(folder))
 
 
 def test_size_zoom_and_last_section_are_remembered(
-    qtbot: QtBot, settings: QSettings, shared_index: Path
+    qtbot: QtBot, settings: Settings, shared_index: Path
 ) -> None:
     window = open_window(qtbot, settings, shared_index)
-    section = window.core.library.get(GIST).sections[30]
+    section = window.session.library.get(GIST).sections[30]
     window.open_location(Location(GIST, section.id))
     window.zoom_in_action.trigger()
     window.zoom_in_action.trigger()
@@ -425,7 +428,7 @@ def test_the_search_and_glossary_tabs_are_complete_when_first_opened(
     assert types[0] == "All cancer types" and "Small intestine cancer" in types
     qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(2).center())
     assert window.glossary_panel.isVisible()
-    assert len(window.glossary_panel.visible_terms()) == len(window.core.glossary)
+    assert len(window.glossary_panel.visible_terms()) == len(window.session.glossary)
     window.show_tab(1)  # Alt+2: the keyboard lands in the panel
     assert window.search.isAncestorOf(QApplication.focusWidget())
 
@@ -433,7 +436,7 @@ def test_the_search_and_glossary_tabs_are_complete_when_first_opened(
 def test_the_glossary_tab_lists_and_filters_every_entry(qtbot: QtBot, window: MainWindow) -> None:
     panel = window.glossary_panel
     assert panel.visible_terms()[:2] == sorted(panel.visible_terms(), key=str.casefold)[:2]
-    assert len(panel.visible_terms()) == len(window.core.glossary)
+    assert len(panel.visible_terms()) == len(window.session.glossary)
     qtbot.keyClicks(panel.filter, "gleevec")
     assert panel.visible_terms() == ["imatinib"]
     assert "Gleevec" in panel.card.toPlainText()

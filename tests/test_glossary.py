@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from index.core import Core
 from index.glossary import CATEGORIES, load_glossary, normalize_term
 from index.model import Section
-from index.render import DocumentRenderer, TermMarker
+from index.render.document import DocumentRenderer, TermMarker
+from index.session import Session
 from index.synonyms import load_synonyms
 
 GLOSSARY, GLOSSARY_PROBLEMS = load_glossary()
@@ -60,40 +60,40 @@ def test_related_terms_and_brand_names_lead_somewhere() -> None:
         assert brand.casefold() in entry.definition.casefold() or brand == "5-FU"
 
 
-def test_every_nci_dictionary_link_in_the_library_resolves(bundled_core: Core) -> None:
+def test_every_nci_dictionary_link_in_the_library_resolves(bundled_session: Session) -> None:
     ids = {
         r.nci_id
-        for d in bundled_core.library.documents
+        for d in bundled_session.library.documents
         for s in d.sections
         for r in s.glossary_refs
     }
     assert len(ids) == 105
-    missing = sorted(i for i in ids if bundled_core.glossary.by_nci_id(i) is None)
+    missing = sorted(i for i in ids if bundled_session.glossary.by_nci_id(i) is None)
     assert missing == []
 
 
-def test_inflected_link_text_finds_the_base_entry(bundled_core: Core) -> None:
+def test_inflected_link_text_finds_the_base_entry(bundled_session: Session) -> None:
     refs = {
         r.text: r.nci_id
-        for d in bundled_core.library.documents
+        for d in bundled_session.library.documents
         for s in d.sections
         for r in s.glossary_refs
     }
-    assert bundled_core.glossary.by_nci_id(refs["organs"]).term == "organ"
-    assert bundled_core.glossary.lookup("organs").term == "organ"
-    assert bundled_core.glossary.lookup("metastases").term == "metastasis"
+    assert bundled_session.glossary.by_nci_id(refs["organs"]).term == "organ"
+    assert bundled_session.glossary.lookup("organs").term == "organ"
+    assert bundled_session.glossary.lookup("metastases").term == "metastasis"
 
 
-def _library_words(core: Core) -> str:
+def _library_words(core: Session) -> str:
     texts = [s.heading + " " + s.text for d in core.library.documents for s in d.sections]
     texts += [" ".join([e.term, *e.aliases, e.definition]) for e in core.glossary.entries]
     return " " + normalize_term(" ".join(texts)) + " "
 
 
-def test_every_synonym_group_names_words_the_library_uses(bundled_core: Core) -> None:
+def test_every_synonym_group_names_words_the_library_uses(bundled_session: Session) -> None:
     synonyms, problems = load_synonyms()
     assert problems == []
-    words = _library_words(bundled_core)
+    words = _library_words(bundled_session)
     for group in synonyms.groups:
         assert any(f" {w} " in words for w in group), f"no word of {group} is in the library"
 
@@ -107,9 +107,11 @@ def test_every_synonym_group_names_words_the_library_uses(bundled_core: Core) ->
         ("nci-small-intestine-cancer-treatment", {"organ", "sign", "anastomosis"}),
     ],
 )
-def test_medical_words_in_every_seed_are_marked(bundled_core: Core, doc: str, terms: set) -> None:
-    renderer = DocumentRenderer(bundled_core.glossary)
-    document = bundled_core.library.get(doc)
+def test_medical_words_in_every_seed_are_marked(
+    bundled_session: Session, doc: str, terms: set
+) -> None:
+    renderer = DocumentRenderer(bundled_session.glossary)
+    document = bundled_session.library.get(doc)
     marked = {e.term for e in renderer.entries_in(document.sections)}
     assert terms <= marked
 

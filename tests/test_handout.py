@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import make_application
-from desktop.handout import CLINIC_KEY, PHONE_KEY
+from desktop.main import main
+from desktop.settings import Settings
 from desktop.window import Location, MainWindow
-from index.cli import main
-from index.core import Core
-from index.handout import chosen_sections
-from index.render import DocumentRenderer, entry_for_href
+from index.render.document import DocumentRenderer, entry_for_href
+from index.render.handout import chosen_sections
+from index.session import Session
 
 GIST = "acs-treating-gist"
 TARGETED = "targeted-therapy-for-gastrointestinal-stromal-tumor"
@@ -50,7 +50,7 @@ def print_pdf(tmp_path: Path, *args: str, name: str = "handout.pdf") -> Path:
     return out
 
 
-def marked_terms(core: Core, doc_id: str, section_ids: list[str] | None) -> list[str]:
+def marked_terms(core: Session, doc_id: str, section_ids: list[str] | None) -> list[str]:
     """The terms a reader sees marked (links to the glossary) in these sections."""
     doc = core.library.get(doc_id)
     renderer = DocumentRenderer(core.glossary)
@@ -77,7 +77,7 @@ def appendix_terms(pages: list[str], header: str) -> list[str]:
 
 
 def test_chosen_sections_are_printed_and_the_others_are_not(
-    tmp_path: Path, bundled_core: Core
+    tmp_path: Path, bundled_session: Session
 ) -> None:
     out = print_pdf(tmp_path, GIST, "--section", TARGETED)
     text = " ".join(pages_text(out))
@@ -112,9 +112,11 @@ def test_every_page_has_the_title_and_its_number(tmp_path: Path) -> None:
     assert PdfReader(out).metadata.title == "Treating Gastrointestinal Stromal Tumors"
 
 
-def test_words_to_know_lists_exactly_the_marked_terms(tmp_path: Path, bundled_core: Core) -> None:
+def test_words_to_know_lists_exactly_the_marked_terms(
+    tmp_path: Path, bundled_session: Session
+) -> None:
     out = print_pdf(tmp_path, GIST, "--section", TARGETED)
-    expected = marked_terms(bundled_core, GIST, [TARGETED])
+    expected = marked_terms(bundled_session, GIST, [TARGETED])
     assert "imatinib" in expected and "ablation" not in expected
     header = "Treating Gastrointestinal Stromal Tumors · American Cancer Society"
     found = appendix_terms(pages_text(out), header)
@@ -162,13 +164,13 @@ def test_bad_requests_say_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_the_composer_prints_the_section_being_read(
-    qtbot: QtBot, tmp_path: Path, bundled_core: Core
+    qtbot: QtBot, tmp_path: Path, bundled_session: Session
 ) -> None:
     make_application()
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue(CLINIC_KEY, "Riverside Cancer Centre")
-    settings.setValue(PHONE_KEY, "555-0142")
-    window = MainWindow(index_dir=bundled_core.index_dir, settings=settings)
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.clinic = "Riverside Cancer Centre"
+    settings.phone = "555-0142"
+    window = MainWindow(index_dir=bundled_session.index_dir, settings=settings)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.ready, timeout=20000):
         window.show()
@@ -188,6 +190,6 @@ def test_the_composer_prints_the_section_being_read(
     assert contains(text, "Imatinib (Gleevec)") and not contains(text, "Choosing your surgeon")
     assert contains(text, "Given to you by Riverside Cancer Centre · 555-0142")
     assert all(contains(p, f"Page {n} of {len(pages)}") for n, p in enumerate(pages, start=1))
-    assert settings.value("handout/large_print") == "true"  # remembered for next time
+    assert settings.large_print  # remembered for next time
     dialog.close()
     QApplication.processEvents()

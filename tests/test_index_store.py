@@ -8,8 +8,8 @@ import pytest
 
 from index.glossary import load_glossary
 from index.library import load_library
-from index.search import Searcher
-from index.store import MANIFEST, IndexStore
+from index.search.searcher import Searcher
+from index.search.store import MANIFEST, IndexStore
 from index.synonyms import load_synonyms
 from index.taxonomy import load_taxonomy
 from tests.conftest import write

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from index.cli import main
-from index.core import Core, open_core
+from desktop.main import main
 from index.paths import resources_dir
-from index.store import MANIFEST, build_prebuilt
+from index.search.store import MANIFEST, build_prebuilt
+from index.session import Session, open_session
 from tests.conftest import write
 
 QUERIES = ["gleevec", "surgery", "side effects of chemotherapy", "carcinoid", "diet"]
@@ -30,7 +30,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     package ships it."""
     folder = tmp_path_factory.mktemp("package") / "resources"
     shutil.copytree(resources_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
-    core = open_core()  # the bundled library alone
+    core = open_session()  # the bundled library alone
     try:
         report = build_prebuilt(core.library, core.taxonomy, folder / "index")
     finally:
@@ -60,7 +60,7 @@ def clinic(tmp_path: Path) -> Path:
     return folder
 
 
-def hits(core: Core, query: str) -> list[tuple[str, str, float]]:
+def hits(core: Session, query: str) -> list[tuple[str, str, float]]:
     """Whole words, as the command line searches. (The window also completes the word
     being typed; Whoosh scores such a completion per index segment.)"""
     result = core.searcher().search(query, limit=30, prefix=False)
@@ -71,7 +71,7 @@ def test_first_launch_searches_the_prebuilt_index_and_writes_nothing_beside_it(
     installed: Path, tmp_path: Path
 ) -> None:
     before = tree_state(installed)
-    core = open_core()
+    core = open_session()
     try:
         result = core.searcher().search("gleevec")
         report = core.index_report
@@ -88,7 +88,7 @@ def test_clinic_documents_are_indexed_in_the_cache_and_ranked_with_the_bundled_o
     installed: Path, clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = tree_state(installed)
-    together = open_core([clinic])
+    together = open_session([clinic])
     try:
         combined = {q: hits(together, q) for q in [*QUERIES, "dietitian fibre"]}
         report = together.index_report
@@ -107,7 +107,7 @@ def test_clinic_documents_are_indexed_in_the_cache_and_ranked_with_the_bundled_o
 
     # The same library in one index of its own ranks and scores every hit the same.
     monkeypatch.delenv("ONCOREF_RESOURCES")  # the source checkout, which has no prebuilt index
-    single = open_core([clinic], index_dir=tmp_path / "single")
+    single = open_session([clinic], index_dir=tmp_path / "single")
     try:
         assert single.searcher() and single.index_report.prebuilt is None  # type: ignore[union-attr]
         for query, expected in combined.items():
@@ -124,7 +124,7 @@ def test_a_prebuilt_index_that_no_longer_matches_is_not_used(
     gist = library / "library" / "acs-treating-gist.txt"
     gist.write_text(gist.read_text(encoding="utf-8") + "\nPomegranate juice.\n")
     monkeypatch.setenv("ONCOREF_RESOURCES", str(library))
-    core = open_core()
+    core = open_session()
     try:
         result = core.searcher().search("pomegranate", prefix=False)
         report = core.index_report
@@ -155,7 +155,7 @@ def test_a_damaged_prebuilt_index_falls_back_to_the_cache(
     shutil.copytree(installed, copy)
     damage(copy / "index")
     monkeypatch.setenv("ONCOREF_RESOURCES", str(copy))
-    core = open_core()
+    core = open_session()
     try:
         assert core.searcher().search("gleevec").hits
         report = core.index_report

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.core import Core
+from index.formats.markdown import load_markdown_sections
+from index.formats.text import load_text_sections
 from index.library import load_library
-from index.markdown_loader import load_markdown_sections
-from index.text_loader import load_text_sections
+from index.session import Session
 from tests.conftest import MEDQUAD
 
 # Lines built from the pieces real documents are made of, plus anything at all.
@@ -53,8 +53,8 @@ def test_markdown_loader_never_raises(text: str) -> None:
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=200))
-def test_search_never_raises(bundled_core: Core, query: str) -> None:
-    result = bundled_core.searcher().search(query)
+def test_search_never_raises(bundled_session: Session, query: str) -> None:
+    result = bundled_session.searcher().search(query)
     assert result.hits or result.message
     json.dumps([h.snippet for h in result.hits])
 

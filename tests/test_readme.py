@@ -33,8 +33,9 @@ def test_oncoref_without_a_command_opens_the_window_and_exits_cleanly(tmp_path: 
         ONCOREF_CACHE_DIR=str(tmp_path / "cache"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
     )
+    env.pop("ONCOREF_CONFIG_DIR")  # the settings go where the system keeps them
     done = subprocess.run(
-        [sys.executable, "-m", "index.cli", "--exit-when-ready"],
+        [sys.executable, "-m", "desktop", "--exit-when-ready"],
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -7,24 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from desktop.worker import CoreWorker
 from index import library as library_module
-from index.core import open_core
+from index.session import Session, open_session
 from index.snapshot import Snapshot, fingerprint, load_snapshot, save_snapshot
 from tests.conftest import write
 
 
-def start(folder: Path, index_dir: Path, first_doc: str = "") -> tuple[object, dict[str, str]]:
-    """What the window's worker hands over on one start; the snapshot is saved on close."""
-    worker = CoreWorker(bundled=False, index_dir=index_dir)
-    opened: list[tuple[object, dict[str, str]]] = []
-    failed: list[str] = []
-    worker.opened.connect(lambda core, pages, _watch: opened.append((core, pages)))
-    worker.failed.connect(failed.append)
-    worker.open([folder], first_doc)
-    worker.close()
-    assert not failed
-    return opened[0]
+def start(folder: Path, index_dir: Path, first_doc: str = "") -> tuple[Session, dict[str, str]]:
+    """What the window does on one start: open from the snapshot if it can, render
+    the first page, keep a snapshot (with that page) for the next start."""
+    session = open_session([folder], bundled=False, index_dir=index_dir, use_snapshot=True)
+    doc = first_doc or session.first_document() or ""
+    pages = {doc: session.page(doc)}
+    session.save_snapshot([doc])
+    session.close()
+    return session, pages
 
 
 @pytest.fixture
@@ -54,16 +51,16 @@ def test_a_restart_reads_no_document_and_shows_the_same_page(
 def test_an_edited_added_or_removed_document_is_read_again(clinic: Path, tmp_path: Path) -> None:
     start(clinic, tmp_path / "ix")
     write(clinic / "alpha.md", "# Alpha\n\n## Care\n\nThe second, longer version of the text.\n")
-    core, pages = start(clinic, tmp_path / "ix")
+    session, pages = start(clinic, tmp_path / "ix")
     assert "second, longer version" in pages["alpha"]
 
     write(clinic / "gamma.md", "# Gamma\n\nNew.\n")
-    core, _ = start(clinic, tmp_path / "ix")
-    assert [d.id for d in core.library.documents] == ["alpha", "beta", "gamma"]
+    session, _ = start(clinic, tmp_path / "ix")
+    assert [d.id for d in session.library.documents] == ["alpha", "beta", "gamma"]
 
     (clinic / "beta.txt").unlink()
-    core, _ = start(clinic, tmp_path / "ix")
-    assert [d.id for d in core.library.documents] == ["alpha", "gamma"]
+    session, _ = start(clinic, tmp_path / "ix")
+    assert [d.id for d in session.library.documents] == ["alpha", "gamma"]
 
 
 def test_the_page_to_open_is_rendered_when_the_snapshot_lacks_it(
@@ -106,9 +103,9 @@ def test_a_damaged_snapshot_is_a_miss_not_an_error(
 
 
 def test_a_snapshot_of_other_files_is_not_used(clinic: Path, tmp_path: Path) -> None:
-    core = open_core([clinic], bundled=False, index_dir=tmp_path / "ix")
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix")
     path = tmp_path / "s.snapshot"
-    assert save_snapshot(path, Snapshot(fingerprint([clinic]), core, {"alpha": "<p>x</p>"}))
+    assert save_snapshot(path, Snapshot(fingerprint([clinic]), session, {"alpha": "<p>x</p>"}))
     assert load_snapshot(path, fingerprint([clinic])) is not None
     assert load_snapshot(path, fingerprint([clinic, tmp_path / "elsewhere"])) is None
 
@@ -117,6 +114,6 @@ def test_an_unwritable_cache_only_costs_speed(
     clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     blocked = write(tmp_path / "blocked", "a file where the cache folder should be")
-    core = open_core([clinic], bundled=False, index_dir=tmp_path / "ix")
-    assert not save_snapshot(blocked / "s.snapshot", Snapshot(fingerprint([clinic]), core))
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix")
+    assert not save_snapshot(blocked / "s.snapshot", Snapshot(fingerprint([clinic]), session))
     assert "could not save the startup cache" in capsys.readouterr().err

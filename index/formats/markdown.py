@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from index.markup import (
+from index.formats import Parsed, Source
+from index.formats.markup import (
     DraftSection,
     escape_markdown,
     finish_sections,
@@ -198,6 +199,33 @@ class _Blocks:
         lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
         lines.insert(1, "|" + " --- |" * width)
         return "\n".join(lines), "\n".join(text_rows)
+
+
+def parse(source: Source) -> Parsed:
+    """Front matter (YAML between `---` lines) and the sections of the body."""
+    from index.meta import MetaReport, parse_yaml_mapping, split_front_matter
+
+    yaml_text, body = split_front_matter(source.text)
+    report = MetaReport(source.path, line_offset=1)
+    fields, lines = parse_yaml_mapping(yaml_text, report) if yaml_text is not None else ({}, {})
+    heading = first_heading(body)
+    title = fields.get("title") if isinstance(fields.get("title"), str) else None
+    sections = load_markdown_sections(body, (title or heading or "").strip())
+    return Parsed(
+        sections,
+        fields,
+        {key: line + 1 for key, line in lines.items()},
+        title=heading,
+        problems=report.problems,
+    )
+
+
+def first_heading(body: str) -> str | None:
+    for line in body.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            return stripped.lstrip("#").strip() or None
+    return None
 
 
 def load_markdown_sections(body: str, title: str) -> list[Section]:

@@ -17,13 +17,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from index.model import Document, GlossaryEntry, Section
-from index.render import DocumentRenderer, long_date
+from index.model import DISCLAIMER, Document, GlossaryEntry, Section
+from index.render.document import DocumentRenderer, long_date
 
-DISCLAIMER = (
-    "This handout is information, not medical advice. Talk with your care team "
-    "about your own situation."
-)
 _TERM_LINK = re.compile(r'<a [^>]*\bclass="term"[^>]*>(.*?)</a>', re.S)
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.markup import (
+from index.formats import Parsed, Source
+from index.formats.markup import (
     DraftSection,
     escape_markdown,
     finish_sections,
@@ -127,6 +128,13 @@ def _heading_shaped(text: str) -> bool:
         and not _NOT_HEADING_END.search(text)
         and not text.endswith(("(", "|", "–", "-"))
     )
+
+
+def parse(source: Source) -> Parsed:
+    """Sections recovered from the shape of the lines; the first line names the document.
+    Its metadata, if any, is in a sidecar, which the library reads."""
+    title, sections = load_text_sections(source.text, source.title)
+    return Parsed(sections, title=title)
 
 
 def load_text_sections(text: str, title: str | None) -> tuple[str, list[Section]]:

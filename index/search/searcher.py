@@ -20,7 +20,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import MultiReader
 
 from index.glossary import Glossary
-from index.model import SearchHit, SearchResult
+from index.model import QueryTerms, SearchHit, SearchResult
 from index.synonyms import Synonyms
 from index.taxonomy import Taxonomy
 
@@ -152,40 +152,30 @@ class Searcher:
                 message="Type a word or two to search for, " + EXAMPLE + ".",
             )
         limit = max(1, min(int(limit), 200))
-        hits, total = self._run(units, limit, types)
+        hits = self._run(units, limit, types)
         did_you_mean = self._did_you_mean(units)
         if not hits and did_you_mean:
             corrected = self._units(did_you_mean, prefix=False)
-            hits, total = self._run(corrected, limit, types)
+            hits = self._run(corrected, limit, types)
             if hits:
+                units = corrected
                 message = f"No results for “{raw.strip()}”. Showing results for “{did_you_mean}”."
         if not hits and message is None:
             message = "Nothing found. Try fewer or different words, " + EXAMPLE + "."
             if types:
                 message = "Nothing found for this cancer type. Try searching all types."
-        return SearchResult(text, hits, did_you_mean, definition, message, total)
+        return SearchResult(text, hits, did_you_mean, definition, message, self._terms(units))
 
-    def matching_words(self, text: str, query: str) -> list[str]:
-        """The words of `text` that a search for `query` matches (stems, synonyms, the
-        word being typed), as written in `text`: what a reader highlights."""
-        # An analyzer of its own: Whoosh reuses token objects, and the window's
-        # thread may call this while the search thread uses self._analyzer.
-        analyzer = StemmingAnalyzer()
+    def _terms(self, units: list[_Unit]) -> QueryTerms:
         stems: set[str] = set()
         prefixes: list[str] = []
-        for unit in self._units(query if isinstance(query, str) else "", prefix=True):
+        for unit in units:
             if not unit.exclude:
-                terms, prefix = self._unit_terms(unit, analyzer)
+                terms, prefix = self._unit_terms(unit)
                 stems |= terms
                 if prefix:
                     prefixes.append(prefix)
-        found: dict[str, None] = {}
-        for token in analyzer(text, chars=True):
-            word = text[token.startchar : token.endchar]
-            folded = word.casefold()
-            if token.text in stems or any(folded.startswith(p) for p in prefixes):
-                found[word] = None
-        return list(found)
+        return QueryTerms(frozenset(stems), tuple(prefixes))
 
     # -- understanding the query -----------------------------------------------
 
@@ -266,12 +256,10 @@ class Searcher:
 
     # -- running it -----------------------------------------------------------
 
-    def _run(
-        self, units: list[_Unit], limit: int, types: list[str] | None
-    ) -> tuple[list[SearchHit], int]:
+    def _run(self, units: list[_Unit], limit: int, types: list[str] | None) -> list[SearchHit]:
         query = self._build(units)
         if query is None:
-            return [], 0
+            return []
         filter_query = None
         if types:
             filter_query = Q.Or([Q.Term("types", self.taxonomy.canonical(t)) for t in types])
@@ -291,15 +279,11 @@ class Searcher:
             rows.append((score, hit))
         # Grouped by document: documents in order of their best section, sections by score.
         rows.sort(key=lambda r: (-best[r[1]["doc"]], r[1]["doc"], -r[0], r[1]["order"]))
-        hits = [self._hit(h, score) for score, h in rows[:limit]]
-        return hits, results.estimated_length()
+        return [self._hit(h, score) for score, h in rows[:limit]]
 
-    def _unit_terms(
-        self, unit: _Unit, analyzer: StemmingAnalyzer | None = None
-    ) -> tuple[set[str], str | None]:
+    def _unit_terms(self, unit: _Unit) -> tuple[set[str], str | None]:
         """The index terms a unit can match, and its prefix while typing."""
-        analyzer = analyzer or self._analyzer
-        terms = {t.text for alt in unit.alternatives for t in analyzer(alt)}
+        terms = {t.text for alt in unit.alternatives for t in self._analyzer(alt)}
         return terms, (re.sub(r"[^\w]", "", unit.text) if unit.prefix else None)
 
     def _hit(self, hit, score: float) -> SearchHit:  # type: ignore[no-untyped-def]
@@ -361,3 +345,18 @@ class Searcher:
             if match:
                 entry = self.glossary.lookup(match.group(1) or match.group(2))
         return entry
+
+
+def matching_words(text: str, terms: QueryTerms) -> list[str]:
+    """The words of `text` that a search with these terms matches (stems, synonyms,
+    the word being typed), as written in `text`: what a reader highlights."""
+    # An analyzer of its own: Whoosh reuses token objects, and the window's thread
+    # may call this while the search thread uses the searcher's.
+    analyzer = StemmingAnalyzer()
+    found: dict[str, None] = {}
+    for token in analyzer(text, chars=True):
+        word = text[token.startchar : token.endchar]
+        folded = word.casefold()
+        if token.text in terms.stems or any(folded.startswith(p) for p in terms.prefixes):
+            found[word] = None
+    return list(found)

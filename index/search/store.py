@@ -28,7 +28,7 @@ from whoosh.index import FileIndex
 
 from index.library import Library
 from index.model import Document
-from index.schema import SCHEMA_VERSION, make_schema
+from index.search.schema import SCHEMA_VERSION, make_schema
 from index.taxonomy import Taxonomy
 
 MANIFEST = "oncoref-manifest.json"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.markup import slugify
+from index.formats.markup import slugify
 from index.model import GLOSSARY_SCHEME, Document, GlossaryEntry, Section
 
 # markdown-it and the metadata reader are imported on first render: the window's
@@ -134,7 +134,7 @@ class DocumentRenderer:
 
     @cached_property
     def _md(self) -> MarkdownIt:
-        from index.markdown_loader import markdown_parser
+        from index.formats.markdown import markdown_parser
 
         return markdown_parser()
 

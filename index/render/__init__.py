@@ -1,0 +1,1 @@
+"""Documents and handouts as HTML (no Qt)."""

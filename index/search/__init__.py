@@ -1,0 +1,1 @@
+"""Search: the Whoosh schema, the index store and the searcher."""

@@ -1,0 +1,283 @@
+"""Session: everything the window and the command line need, opened in one call.
+
+A session holds one reading of the library (documents, glossary, synonyms,
+taxonomy) and what searches and renders it. The command line opens one per
+run; the window's worker opens one at start and makes a new one with
+`reload()` when a library folder changes, so a session the window shows is
+never changed under it by another thread.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from index import formats
+from index.model import Document, Problem, SearchResult
+from index.paths import bundled_library_dir, cache_dir, prebuilt_index_dir
+
+# Whoosh is imported when the index is first used, and the loaders (markdown-it,
+# PyYAML) when a library is read: a start from the snapshot needs neither.
+if TYPE_CHECKING:
+    from index.contents import Node
+    from index.glossary import Glossary
+    from index.model import Library
+    from index.render.document import DocumentRenderer
+    from index.search.searcher import Searcher
+    from index.search.store import IndexReport, Progress
+    from index.snapshot import Fingerprint
+    from index.synonyms import Synonyms
+    from index.taxonomy import Taxonomy
+
+# What one window search returns at most.
+WINDOW_RESULTS = 40
+
+
+@dataclass
+class Session:
+    """The open library with what reads, searches and renders it."""
+
+    library: Library
+    glossary: Glossary
+    synonyms: Synonyms
+    taxonomy: Taxonomy
+    index_dir: Path
+    bundled_root: Path | None = None  # the bundled library folder, when it is read
+    folders: list[Path] = field(default_factory=list)  # the clinic's own folders
+    resource_problems: list[Problem] = field(default_factory=list)
+    # Rendered pages by document id; a snapshot keeps the page a start opens on.
+    pages: dict[str, str] = field(default_factory=dict)
+    index_report: IndexReport | None = None
+    from_snapshot: bool = False
+    _searcher: Searcher | None = None
+    _renderer: DocumentRenderer | None = None
+    _snapshot: tuple[Path, Fingerprint] | None = None  # where to save one, and of what
+
+    # -- what is in it ----------------------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.resource_problems + self.library.problems
+
+    @property
+    def roots(self) -> list[Path]:
+        return ([self.bundled_root] if self.bundled_root else []) + self.folders
+
+    def find(self, name: str) -> Document | None:
+        """A document by id, by file name, or by a unique start of either."""
+        return self.library.find(name)
+
+    def tree(self) -> Node:
+        from index.contents import build_tree
+
+        return build_tree(self.library, self.taxonomy)
+
+    def first_document(self) -> str | None:
+        """The document at the top of the contents: what a first start shows."""
+        types = self.tree().children
+        return types[0].children[0].doc if types and types[0].children else None
+
+    def watch_list(self) -> list[str]:
+        """The clinic's folders (not the bundled one, which never changes), every
+        folder below them and every document and sidecar in them: a change to any
+        of them means the library must be read again."""
+        paths: list[str] = []
+        for root in self.folders:
+            if not root.is_dir():
+                continue
+            paths.append(str(root))
+            for path in sorted(root.rglob("*")):
+                if any(part.startswith(".") for part in path.relative_to(root).parts):
+                    continue
+                if path.is_dir() or formats.is_watched(path.name):
+                    paths.append(str(path))
+        return paths
+
+    # -- searching ----------------------------------------------------------------
+
+    def searcher(self, progress: Progress | None = None, rebuild: bool = False) -> Searcher:
+        """The index, brought up to date with the library on first use.
+
+        The bundled documents come from the prebuilt index shipped with a package
+        while it matches them; everything else is indexed in `index_dir`."""
+        if self._searcher is None or rebuild:
+            from index.model import Library
+            from index.search.searcher import Searcher
+            from index.search.store import IndexReport, IndexStore, open_prebuilt
+
+            bundled = [d for d in self.library.documents if d.bundled]
+            prebuilt, note = open_prebuilt(prebuilt_index_dir(), bundled) if bundled else (None, "")
+            own = self.library
+            if prebuilt is not None:
+                own = Library(
+                    self.library.roots, [d for d in self.library.documents if not d.bundled]
+                )
+            indexes = [prebuilt] if prebuilt is not None else []
+            report = IndexReport(action="opened")
+            if own.documents or not indexes:
+                store = IndexStore(self.index_dir, self.taxonomy)
+                if rebuild:
+                    ix, report = store.rebuild(own, progress, "asked to")
+                else:
+                    ix, report = store.ensure(own, progress)
+                indexes.append(ix)
+            if prebuilt is not None:
+                report.prebuilt = prebuilt_index_dir()
+                report.prebuilt_sections = prebuilt.doc_count()
+            report.prebuilt_note = note
+            self.index_report = report
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = Searcher(indexes, self.synonyms, self.glossary, self.taxonomy)
+        return self._searcher
+
+    def search(
+        self,
+        query: str,
+        limit: int = WINDOW_RESULTS,
+        types: Sequence[str] | None = None,
+        prefix: bool = True,
+    ) -> SearchResult:
+        """Ranked sections for what a person typed (`prefix`: the last word is still
+        being typed). The result carries the query and the words to highlight."""
+        return self.searcher().search(query, limit=limit, types=list(types or []), prefix=prefix)
+
+    # -- reading ----------------------------------------------------------------
+
+    def renderer(self) -> DocumentRenderer:
+        if self._renderer is None:
+            from index.render.document import DocumentRenderer
+
+            self._renderer = DocumentRenderer(self.glossary)
+        return self._renderer
+
+    def page(self, doc_id: str) -> str:
+        """A document as the reader's HTML, rendered once."""
+        if doc_id not in self.pages:
+            document = self.library.get(doc_id)
+            if document is None:
+                raise KeyError(doc_id)
+            self.pages[doc_id] = self.renderer().document_html(document)
+        return self.pages[doc_id]
+
+    # -- changes ----------------------------------------------------------------
+
+    def reload(self) -> Session:
+        """A new session of the library as it is now on disk. Documents whose file
+        and sidecar are unchanged are taken over without being read again."""
+        from index.library import load_library
+        from index.snapshot import fingerprint, snapshot_path
+
+        stamp = fingerprint(self.roots)  # before reading, as when opening
+        library = load_library(self.roots, bundled=self.bundled_root, previous=self.library)
+        session = Session(
+            library=library,
+            glossary=self.glossary,
+            synonyms=self.synonyms,
+            taxonomy=self.taxonomy,
+            index_dir=self.index_dir,
+            bundled_root=self.bundled_root,
+            folders=list(self.folders),
+            resource_problems=list(self.resource_problems),
+        )
+        session._snapshot = (snapshot_path(self.index_dir), stamp)
+        return session
+
+    def save_snapshot(self, pages: Sequence[str] = ()) -> bool:
+        """Keep this reading of the library (and the rendered `pages`) for the next
+        start; only when it was opened with `use_snapshot` and did not come from one."""
+        if self._snapshot is None:
+            return False
+        from index.snapshot import Snapshot, save_snapshot
+
+        path, stamp = self._snapshot
+        self._snapshot = None
+        kept = {doc: self.pages[doc] for doc in pages if doc in self.pages}
+        return save_snapshot(path, Snapshot(stamp, self, kept))
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a snapshot keeps: the parsed library, not the open index or pages."""
+        return {
+            **self.__dict__,
+            "_searcher": None,
+            "_renderer": None,
+            "_snapshot": None,
+            "index_report": None,
+            "pages": {},
+            "from_snapshot": False,
+        }
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+
+def library_roots(extra: Sequence[Path] = (), bundled: bool = True) -> list[Path]:
+    roots = [bundled_library_dir()] if bundled else []
+    return roots + [Path(p).expanduser() for p in extra]
+
+
+def default_index_dir(roots: Sequence[Path]) -> Path:
+    """One index per set of library folders, in the user's cache folder. The name
+    only keeps sets apart (a clash would cost re-indexing, never wrong answers), so
+    a checksum does; hashlib would load OpenSSL on every start (~3 ms)."""
+    key = "\n".join(str(Path(r).resolve()) for r in roots).encode()
+    return cache_dir() / "indexes" / f"{zlib.crc32(key):08x}{len(key):04x}"
+
+
+def open_session(
+    libraries: Sequence[Path] = (),
+    bundled: bool = True,
+    index_dir: Path | None = None,
+    *,
+    use_snapshot: bool = False,
+) -> Session:
+    """The bundled library (unless `bundled` is false) and the folders in `libraries`.
+
+    With `use_snapshot`, a snapshot of the same folders from an earlier run is used
+    while no file has changed; `save_snapshot()` keeps this one for the next."""
+    folders = [Path(p).expanduser() for p in libraries]
+    roots = library_roots(folders, bundled)
+    index_dir = Path(index_dir) if index_dir else default_index_dir(roots)
+    stamp = None
+    if use_snapshot:
+        from index.snapshot import fingerprint, load_snapshot, snapshot_path
+
+        stamp = fingerprint(roots)  # before reading, so a file changed meanwhile is a miss
+        snapshot = load_snapshot(snapshot_path(index_dir), stamp)
+        if snapshot is not None:
+            session = snapshot.session
+            session.index_dir = index_dir
+            session.pages = dict(snapshot.pages)
+            session.from_snapshot = True
+            return session
+
+    from index.glossary import load_glossary
+    from index.library import load_library
+    from index.synonyms import load_synonyms
+    from index.taxonomy import load_taxonomy
+
+    bundled_root = bundled_library_dir() if bundled else None
+    library = load_library(roots, bundled=bundled_root)
+    glossary, glossary_problems = load_glossary()
+    synonyms, synonym_problems = load_synonyms()
+    taxonomy, taxonomy_problems = load_taxonomy()
+    session = Session(
+        library=library,
+        glossary=glossary,
+        synonyms=synonyms,
+        taxonomy=taxonomy,
+        index_dir=index_dir,
+        bundled_root=bundled_root,
+        folders=folders,
+        resource_problems=glossary_problems + synonym_problems + taxonomy_problems,
+    )
+    if stamp is not None:
+        from index.snapshot import snapshot_path
+
+        session._snapshot = (snapshot_path(index_dir), stamp)
+    return session
