@@ -15,7 +15,7 @@ It checks `list`, `search`, `define`, `print -o`, `index`, a clinic folder and
 `--exit-when-ready`, that the bundle folder is byte-for-byte unchanged, and
 that nothing unexpected was written to standard error. It needs util-linux's
 `unshare` and either root or unprivileged user namespaces. Uses only the
-standard library; tests/test_bundle.py runs the same checks under pytest.
+standard library; tests/packaging/test_bundle.py runs the same checks under pytest.
 """
 
 from __future__ import annotations
