@@ -33,6 +33,7 @@ def main() -> None:
     offscreen_application()
     session = open_session()
     doc = session.library.get(NCI)
+    assert doc is not None, f"{NCI} is not in the bundled library"
     renderer = DocumentRenderer(session.glossary)
     out = Path(tempfile.mkdtemp(prefix="oncoref-handout-")) / "handout.pdf"
     report: dict[str, object] = {"benchmark": "handout", "document": NCI, "runs": args.runs}

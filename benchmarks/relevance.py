@@ -50,7 +50,7 @@ def main() -> int:
     places = correct_places()
     totals: dict[str, float] = defaultdict(float)
     by_type: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    misses = []
+    misses: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         ix, _ = IndexStore(Path(tmp) / "index", taxonomy).rebuild(library)
         searcher = Searcher(ix, load_synonyms()[0], load_glossary()[0], taxonomy)

@@ -17,11 +17,13 @@ import sqlite3
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from benchmarks.common import BUNDLED_QUERIES, MEDQUAD, medquad_questions, summary_ms, timed
 from index.glossary import load_glossary
-from index.library import Library, load_library
+from index.library import load_library
+from index.model import Library
 from index.paths import bundled_library_dir
 from index.search.searcher import Searcher
 from index.search.store import IndexStore
@@ -64,19 +66,17 @@ def measure(name: str, library: Library, queries: list[str], limit: int) -> dict
         reopen_ms, _ = timed(lambda: store.ensure(library)[0].close())
         searcher = Searcher(ix, load_synonyms()[0], load_glossary()[0], taxonomy)
         searcher.search(queries[0], limit=limit)  # warm the searcher, as the app does
-        ours = [
-            timed(lambda q=q: searcher.search(q, limit=limit, prefix=False))[0] for q in queries
-        ]
+        ours = [timed(partial(searcher.search, q, limit=limit, prefix=False))[0] for q in queries]
         # As if still typing: the last word cut short and used as a prefix.
         typing = [
-            timed(lambda q=q: searcher.search(q[: max(3, len(q) - 2)], limit=limit))[0]
+            timed(partial(searcher.search, q[: max(3, len(q) - 2)], limit=limit))[0]
             for q in queries
         ]
         searcher.close()
         ix.close()
     db, fts_build_s = fts5_build(library)
     fts5_query(db, queries[0], limit)
-    reference = [timed(lambda q=q: fts5_query(db, q, limit))[0] for q in queries]
+    reference = [timed(partial(fts5_query, db, q, limit))[0] for q in queries]
     words = sum(len(s.text.split()) for d in library.documents for s in d.sections)
     ours_summary, ref_summary = summary_ms(ours), summary_ms(reference)
     return {

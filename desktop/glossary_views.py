@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
+
     from index.glossary import Glossary
     from index.model import GlossaryEntry
 
@@ -144,7 +146,7 @@ class GlossaryPanel(QWidget):
         if self.isVisible():
             self._fill()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         self._fill()
         super().showEvent(event)
 

@@ -113,7 +113,7 @@ def qr_image(text: str) -> QImage:
 
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="png", scale=8, border=2)
-    return QImage.fromData(out.getvalue(), "PNG")
+    return QImage.fromData(out.getvalue())  # the format is told by the PNG signature
 
 
 class HandoutPainter:

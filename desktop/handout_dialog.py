@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
@@ -197,7 +198,7 @@ class HandoutDialog(QDialog):
     def save(self, path: Path) -> bool:
         return self._report(lambda: save_pdf(self.handout(), path), f"Saved {path.name}:")
 
-    def _report(self, job, done: str) -> bool:  # type: ignore[no-untyped-def]
+    def _report(self, job: Callable[[], int], done: str) -> bool:
         try:
             pages = job()
         except OSError as exc:

@@ -160,7 +160,5 @@ class ProblemsDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str]]:
         """(file, problem) per row, as a person reads them."""
-        return [
-            (self.tree.topLevelItem(r).text(0), self.tree.topLevelItem(r).text(2))
-            for r in range(self.tree.topLevelItemCount())
-        ]
+        items = [self.tree.topLevelItem(r) for r in range(self.tree.topLevelItemCount())]
+        return [(item.text(0), item.text(2)) for item in items if item is not None]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -30,6 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from index.model import GLOSSARY_SCHEME
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
 
 READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
 
@@ -184,7 +188,7 @@ class Reader(QTextBrowser):
             return True
         return super().viewportEvent(event)
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter on a term reached with Tab opens it, wherever the caret is drawn."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             cursor = self.textCursor()
@@ -229,7 +233,6 @@ class Reader(QTextBrowser):
 class FindBar(QWidget):
     """Find in page: type, Enter for the next match, Shift+Enter for the previous."""
 
-    closed = Signal()
 
     def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,7 +281,6 @@ class FindBar(QWidget):
         self.hide()
         self.reader.set_find_marks([])
         self.reader.setFocus()
-        self.closed.emit()
 
     def refresh(self) -> None:
         """The document changed: find again."""
@@ -339,7 +341,7 @@ def _collapsed(cursor: QTextCursor) -> QTextCursor:
     return moved
 
 
-def _tool_button(text: str, tip: str, slot, parent: QWidget) -> QToolButton:  # type: ignore[no-untyped-def]
+def _tool_button(text: str, tip: str, slot: Callable[[], object], parent: QWidget) -> QToolButton:
     button = QToolButton(parent)
     button.setText(text)
     button.setToolTip(tip)

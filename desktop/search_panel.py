@@ -200,7 +200,11 @@ class SearchPanel(QWidget):
         tint = QColor(
             *(
                 round(b + (a - b) * 0.22)
-                for a, b in zip(accent.getRgb()[:3], base.getRgb()[:3], strict=True)
+                for a, b in zip(
+                    (accent.red(), accent.green(), accent.blue()),
+                    (base.red(), base.green(), base.blue()),
+                    strict=True,
+                )
             )
         )
         palette.setColor(QPalette.ColorRole.Highlight, tint)

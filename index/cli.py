@@ -207,7 +207,7 @@ def _dispatch(args: argparse.Namespace, handouts: HandoutWriter | None) -> int:
 
 
 def _list(session: Session, args: argparse.Namespace) -> int:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "doc": d.id,
             "title": d.title,

@@ -61,10 +61,6 @@ class Glossary:
     def by_nci_id(self, nci_id: str) -> GlossaryEntry | None:
         return self._by_nci.get(str(nci_id))
 
-    def names(self) -> list[str]:
-        """Every term and alias, normalized."""
-        return list(self._by_name)
-
 
 def load_glossary(folder: Path | None = None) -> tuple[Glossary, list[Problem]]:
     """Every `*.yaml` file in the glossary folder; bad entries are reported and skipped."""

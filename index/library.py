@@ -10,15 +10,16 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from index import formats
 from index.meta import MetaReport, build_metadata, parse_yaml_mapping
 from index.model import Document, Library, Problem, Severity
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+T = TypeVar("T")
 
 
 def load_library(
@@ -54,6 +55,7 @@ def load_library(
                 continue
             stamp = file_stamp(path)
             known = earlier.get(path)
+            document: Document | None
             if known is not None and known.id == doc_id and known.stamp == stamp:
                 document = known
                 problems = earlier_problems.get(path, []) + earlier_problems.get(
@@ -284,7 +286,7 @@ def _text_field(values: dict[str, Any], key: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _guard(load, path: Path, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _guard(load: Callable[[], T], path: Path, problems: list[Problem]) -> T | None:
     """Run a loader; an unexpected failure becomes a problem, never a crash."""
     try:
         return load()

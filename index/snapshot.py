@@ -17,7 +17,7 @@ import contextlib
 import os
 import pickle
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,7 +55,9 @@ def fingerprint(roots: Sequence[Path]) -> Fingerprint:
     return tuple(stamps)
 
 
-def _stamp_tree(top: Path, stamps: list[tuple[str, int, int]], wanted) -> None:  # type: ignore[no-untyped-def]
+def _stamp_tree(
+    top: Path, stamps: list[tuple[str, int, int]], wanted: Callable[[str], bool]
+) -> None:
     visited: set[tuple[int, int]] = set()
     pending = [top]
     while pending:

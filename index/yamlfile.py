@@ -44,9 +44,9 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
         return yaml.load(text, Loader=fast_loader())
     except yaml.YAMLError as fast_error:
-        exc = yaml_error(text, fast_error)
-        mark = getattr(exc, "problem_mark", None)
+        error = yaml_error(text, fast_error)
+        mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or "invalid YAML"
+        reason = getattr(error, "problem", None) or "invalid YAML"
         problems.append(Problem(path, f"not valid YAML: {reason}", "ignored", line=line))
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -23,9 +24,10 @@ def main(theme: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import make_application
+    from desktop.history import Location
     from desktop.reader import text_fragments
     from desktop.settings import Settings
-    from desktop.window import Location, MainWindow
+    from desktop.window import MainWindow
 
     app = make_application()
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
@@ -34,7 +36,7 @@ def main(theme: str) -> None:
     window.move(40, 40)
     window.show()
 
-    def wait(condition, ms: int = 15000) -> None:  # type: ignore[no-untyped-def]
+    def wait(condition: Callable[[], object], ms: int = 15000) -> None:
         import time
 
         end = time.monotonic() + ms / 1000
@@ -55,7 +57,9 @@ def main(theme: str) -> None:
         image.save(str(OUT / f"{name}-{theme}.png"))
 
     wait(lambda: window.is_ready and window.search.ready)
+    assert window.session is not None
     gist = window.session.library.get("acs-treating-gist")
+    assert gist is not None
     section = next(s for s in gist.sections if s.heading == "Imatinib (Gleevec)")
     window.show_tab(0)
     window.open_location(Location(gist.id, section.id))

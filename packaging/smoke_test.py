@@ -120,7 +120,9 @@ class Sandbox:
         """The frozen program with these arguments."""
         return self.execute([str(self.executable), *args], timeout)
 
-    def execute(self, inner: list[str], timeout: float = 120, env: dict | None = None) -> Run:
+    def execute(
+        self, inner: list[str], timeout: float = 120, env: dict[str, str] | None = None
+    ) -> Run:
         trace = self.scratch / "strace.log"
         args = inner[1:]
         if self.strace:

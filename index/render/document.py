@@ -170,7 +170,8 @@ class DocumentRenderer:
                 in_heading = False
             elif token.type == "inline" and token.children:
                 token.children = self._inline(token.children, seen, mark_terms and not in_heading)
-        return self._md.renderer.render(tokens, self._md.options, {})
+        html: str = self._md.renderer.render(tokens, self._md.options, {})
+        return html
 
     def entries_in(self, sections: Iterable[Section]) -> list[GlossaryEntry]:
         """The glossary entries a reader would see marked in these sections, A-Z."""

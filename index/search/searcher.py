@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from whoosh import highlight, searching
 from whoosh import query as Q
@@ -20,7 +21,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import MultiReader
 
 from index.glossary import Glossary
-from index.model import QueryTerms, SearchHit, SearchResult
+from index.model import GlossaryEntry, QueryTerms, SearchHit, SearchResult
 from index.synonyms import Synonyms
 from index.taxonomy import Taxonomy
 
@@ -77,17 +78,17 @@ class _Unit:
         return self.alternatives[0]
 
 
-def _matches(terms: set[str], prefix: str | None, matched: set) -> bool:  # type: ignore[type-arg]
+def _matches(terms: set[str], prefix: str | None, matched: set[str | bytes]) -> bool:
     words = {m.decode("utf-8") if isinstance(m, bytes) else m for m in matched}
     return bool(terms & words) or (prefix is not None and any(w.startswith(prefix) for w in words))
 
 
-class _SnippetFormatter(highlight.Formatter):
+class _SnippetFormatter(highlight.Formatter):  # type: ignore[misc]  # Whoosh is untyped
     """Matched words in <b>, everything else HTML-escaped."""
 
     between = " … "
 
-    def format_token(self, text: str, token, replace: bool = False) -> str:  # type: ignore[no-untyped-def]
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return "<b>" + html.escape(highlight.get_text(text, token, replace)) + "</b>"
 
     def _text(self, text: str) -> str:
@@ -286,7 +287,7 @@ class Searcher:
         terms = {t.text for alt in unit.alternatives for t in self._analyzer(alt)}
         return terms, (re.sub(r"[^\w]", "", unit.text) if unit.prefix else None)
 
-    def _hit(self, hit, score: float) -> SearchHit:  # type: ignore[no-untyped-def]
+    def _hit(self, hit: Any, score: float) -> SearchHit:
         snippet = hit.highlights("body", top=2) or ""
         if not snippet:
             body = hit.get("body", "")
@@ -335,7 +336,7 @@ class Searcher:
                 words.append(word)
         return " ".join(words) if changed else None
 
-    def _definition(self, text: str):  # type: ignore[no-untyped-def]
+    def _definition(self, text: str) -> GlossaryEntry | None:
         cleaned = " ".join(text.split()).strip(" ?!.")
         if not cleaned or len(cleaned) > 80:
             return None

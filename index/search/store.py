@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from index.library import Library
-from index.model import Document
+from index.model import Document, Library
 from index.search.schema import SCHEMA_VERSION, make_schema
 from index.taxonomy import Taxonomy
 
@@ -204,7 +204,7 @@ class IndexStore:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def read_manifest(directory: Path) -> tuple[dict | None, str]:
+def read_manifest(directory: Path) -> tuple[dict[str, Any] | None, str]:
     """The manifest of a finished index of this schema, or None and why not."""
     if not directory.exists():
         return None, "no index yet"
