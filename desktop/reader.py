@@ -233,7 +233,6 @@ class Reader(QTextBrowser):
 class FindBar(QWidget):
     """Find in page: type, Enter for the next match, Shift+Enter for the previous."""
 
-
     def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reader = reader

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QFileSystemWatcher,
-    QPoint,
-    Qt,
-    QTimer,
-    QUrl,
-    Signal,
-)
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -28,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.contents import ContentsPanel
-from desktop.history import History, Location
-from desktop.reader import FindBar, Reader
-from desktop.settings import ZOOM_RANGE, Settings
-from desktop.theme import reader_css, shipped_icon
+from desktop.history import Location
+from desktop.reading import ReadingPane
+from desktop.settings import Settings
+from desktop.theme import shipped_icon
+from desktop.watcher import LibraryWatcher
 from desktop.worker import SessionWorker, WorkerThread
-from index.model import DISCLAIMER, GLOSSARY_SCHEME, Severity
+from index.model import GLOSSARY_SCHEME, Severity
 
 # The core's loaders and renderer are imported where used: the worker thread has
 # usually imported them already, and the window shows sooner without them. So are
@@ -43,7 +38,7 @@ if TYPE_CHECKING:
     from desktop.handout_dialog import HandoutDialog
     from desktop.library_dialogs import ProblemsDialog, SettingsDialog
     from desktop.search_panel import SearchPanel
-    from index.model import QueryTerms, SearchHit
+    from index.model import Document, QueryTerms, SearchHit
     from index.render.document import DocumentRenderer
     from index.session import Session
 
@@ -70,9 +65,6 @@ class MainWindow(QMainWindow):
         self.extra_libraries = [Path(p) for p in extra_libraries or []]
         self.session: Session | None = None  # the library on screen
         self.searchable = False  # its index is ready
-        self.shown_doc: str | None = None
-        self.history = History()
-        self.zoom = self.settings.zoom
         self.is_ready = False
 
         # The worker starts reading the library first; the widgets are built meanwhile.
@@ -94,11 +86,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._busy("Opening the library…")
 
-        self.watcher = QFileSystemWatcher(self)
-        self.watcher.directoryChanged.connect(self._library_touched)
-        self.watcher.fileChanged.connect(self._library_touched)
-        self._reload_timer = QTimer(self, singleShot=True, interval=watch_delay_ms)
-        self._reload_timer.timeout.connect(self.reload_library)
+        self.watcher = LibraryWatcher(watch_delay_ms, self)
+        self.watcher.changed.connect(self.reload_library)
 
     # -- building ---------------------------------------------------------------
 
@@ -119,30 +108,17 @@ class MainWindow(QMainWindow):
         self.sidebar.setDocumentMode(True)
         self.sidebar.currentChanged.connect(self._tab_shown)
 
-        self.reader = Reader(self)
+        self.reading = ReadingPane(self.settings, self)
+        self.reading.shown.connect(self._shown)
+        self.reader = self.reading.reader
         self.reader.link_activated.connect(self._link)
         self.reader.term_tooltip.connect(self._term_tooltip)
-        self.reader.section_changed.connect(self._scrolled_to)
-        self.find_bar = FindBar(self.reader, self)
-        self.disclaimer = QLabel(f"<b>Please note:</b> {DISCLAIMER}", self)
-        self.disclaimer.setObjectName("disclaimer")
-        self.disclaimer.setAccessibleName("Note")
-        self.disclaimer.setWordWrap(True)
-        self.disclaimer.setContentsMargins(10, 5, 10, 5)
-        self.disclaimer.setAutoFillBackground(True)
-        self.disclaimer.setBackgroundRole(self.disclaimer.backgroundRole().AlternateBase)
-
-        right = QWidget(self)
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.reader, 1)
-        column.addWidget(self.find_bar)
-        column.addWidget(self.disclaimer)
+        self.find_bar = self.reading.find_bar
+        self.disclaimer = self.reading.disclaimer
 
         self.splitter = QSplitter(self)
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.reading)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 760])
         self.splitter.setChildrenCollapsible(False)
@@ -237,20 +213,21 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
-        self.back_action = self._action("&Back", self.back, std.Back)
-        self.forward_action = self._action("&Forward", self.forward, std.Forward)
-        self.home_action = self._action("&Home", self.go_home, "Alt+Home", "The library")
+        reading = self.reading
+        self.back_action = self._action("&Back", reading.back, std.Back)
+        self.forward_action = self._action("&Forward", reading.forward, std.Forward)
+        self.home_action = self._action("&Home", reading.go_home, "Alt+Home", "The library")
         self.print_action = self._action(
             "&Print a handout…", self.show_handout, std.Print, "Print chosen sections for a patient"
         )
         self.print_action.setEnabled(False)
         self.zoom_in_action = self._action(
-            "Zoom &in", lambda: self.set_zoom(self.zoom + 1), std.ZoomIn
+            "Zoom &in", lambda: reading.set_zoom(reading.zoom + 1), std.ZoomIn
         )
         self.zoom_out_action = self._action(
-            "Zoom &out", lambda: self.set_zoom(self.zoom - 1), std.ZoomOut
+            "Zoom &out", lambda: reading.set_zoom(reading.zoom - 1), std.ZoomOut
         )
-        self.zoom_reset_action = self._action("&Actual size", lambda: self.set_zoom(0), "Ctrl+0")
+        self.zoom_reset_action = self._action("&Actual size", lambda: reading.set_zoom(0), "Ctrl+0")
         self.find_action = self._action("&Find in page…", self.find_bar.open, std.Find)
         self.find_next_action = self._action("Find &next", self.find_bar.next, std.FindNext)
         self.find_previous_action = self._action(
@@ -326,7 +303,6 @@ class MainWindow(QMainWindow):
         splitter = self.settings.splitter
         if not splitter.isEmpty():
             self.splitter.restoreState(splitter)
-        self.reader.zoom_by(self.zoom)
         self.show_tab(self.settings.tab, focus=False)
 
     # -- the library ------------------------------------------------------------
@@ -358,16 +334,15 @@ class MainWindow(QMainWindow):
         if self._search is not None:
             self._set_search_types(self._search, session)
         self._show_problems_count()
-        self._watch(watch)
+        self.watcher.watch(watch)
+        self.reading.set_session(session)
         documents = session.library.documents
         sections = sum(len(d.sections) for d in documents)
         self.status.setText(f"{len(documents)} documents · {sections} sections")
         if first:
-            self.open_location(self._start_location(session), record=True)
+            self.open_location(self._start_location(session))
             self.is_ready = True
             self.ready.emit()
-        else:
-            self._refresh_current()
         self.library_changed.emit()
         # Once the events already queued (the first paint, a close) have run.
         QTimer.singleShot(0, self.prepare_search.emit)
@@ -390,28 +365,6 @@ class MainWindow(QMainWindow):
         if doc and session.library.get(doc):
             return Location(doc, section)
         return Location(session.first_document())
-
-    def _refresh_current(self) -> None:
-        """After a reload: show the same place, or home if the document is gone."""
-        here = self.here()
-        self.shown_doc = None
-        if here.doc is not None and self.session and self.session.library.get(here.doc) is None:
-            here = Location(None)
-        scroll = self.reader.verticalScrollBar().value()
-        self.open_location(here, record=False)
-        if here.section is None or here.doc is not None:
-            self.reader.verticalScrollBar().setValue(scroll)
-
-    def _watch(self, paths: list[str]) -> None:
-        """Watch the clinic's folders and documents (the worker listed them)."""
-        old = self.watcher.directories() + self.watcher.files()
-        if old:
-            self.watcher.removePaths(old)
-        if paths:
-            self.watcher.addPaths(paths)
-
-    def _library_touched(self, _path: str) -> None:
-        self._reload_timer.start()
 
     def _progress(self, message: str) -> None:
         self._busy(message)
@@ -450,7 +403,7 @@ class MainWindow(QMainWindow):
         self.problems_dialog.raise_()
 
     def show_handout(self) -> None:
-        doc = self.session.library.get(self.shown_doc or "") if self.session else None
+        doc = self.reading.document()
         if doc is None:
             return
         from desktop.handout_dialog import HandoutDialog
@@ -472,103 +425,33 @@ class MainWindow(QMainWindow):
 
     # -- reading ----------------------------------------------------------------
 
+    @property
+    def shown_doc(self) -> str | None:
+        return self.reading.shown_doc
+
     def here(self) -> Location:
-        location = self.history.current
-        if location is None:
-            return Location(None)
-        if location.doc is not None and location.doc == self.shown_doc:
-            return Location(location.doc, self.reader.current_section() or location.section)
-        return location
+        return self.reading.here()
 
     def open_location(
-        self, location: Location, record: bool = True, highlight: list[str] | None = None
+        self, location: Location, record: bool = True, highlight: Sequence[str] = ()
     ) -> None:
-        if self.session is None:
-            return
-        doc = self.session.library.get(location.doc) if location.doc else None
-        if doc is None:
-            location = Location(None)
-        # Qt applies the style sheet when the HTML is set, so it goes first, every time.
-        self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
-        if doc is None and self.shown_doc != "":
-            self.reader.show_html(self._home_html())
-            self.shown_doc = ""
-        elif doc is not None and self.shown_doc != doc.id:
-            self.reader.show_html(self.session.page(doc.id))
-            self.shown_doc = doc.id
-            self.find_bar.refresh()
-        self.print_action.setEnabled(doc is not None)
-        self.reader.scroll_to_section(location.section)
-        self.reader.highlight_words(highlight or [])
-        if doc is not None:
-            self.contents.show_current(doc.id, location.section)
-            self.setWindowTitle(f"{doc.title} — OncoRef")
-            self.settings.set_last_read(doc.id, location.section)
-        else:
-            self.setWindowTitle("OncoRef")
-        if record:
-            self.history.visit(location)
-        self._update_history_actions()
+        self.reading.open(location, record, highlight)
 
     def renderer(self) -> DocumentRenderer:
         """The open library's renderer (for handouts)."""
         assert self.session is not None
         return self.session.renderer()
 
-    def _home_html(self) -> str:
-        from html import escape
-
-        parts = [
-            '<h1 class="title">OncoRef</h1>',
-            "<p>Trusted cancer information that works without the internet. Pick a "
-            "document below or in <b>Contents</b>, or type in the search box. Underlined "
-            "medical words explain themselves: point at one, or click it.</p>",
-        ]
-        model = self.contents.model
-        for row in range(model.rowCount()):
-            type_index = model.index(row, 0)
-            parts.append(f"<h2>{escape(type_index.data())}</h2><ul>")
-            for doc_row in range(model.rowCount(type_index)):
-                index = model.index(doc_row, 0, type_index)
-                doc_id = index.data(Qt.ItemDataRole.UserRole + 1)
-                parts.append(f'<li><a href="doc:{escape(doc_id)}">{escape(index.data())}</a></li>')
-            parts.append("</ul>")
-        return "\n".join(parts)
-
-    def _scrolled_to(self, section: str) -> None:
-        if self.shown_doc:
-            self.contents.show_current(self.shown_doc, section)
-            self.settings.set_last_read(self.shown_doc, section)
-
-    def back(self) -> None:
-        self._remember_scroll()
-        location = self.history.back()
-        if location is not None:
-            self.open_location(location, record=False)
-
-    def forward(self) -> None:
-        self._remember_scroll()
-        location = self.history.forward()
-        if location is not None:
-            self.open_location(location, record=False)
-
-    def _remember_scroll(self) -> None:
-        """Going back returns to where you were reading, not just to the section opened."""
-        self.history.update(self.here())
-
-    def go_home(self) -> None:
-        self._remember_scroll()
-        self.open_location(Location(None))
-
-    def _update_history_actions(self) -> None:
-        self.back_action.setEnabled(self.history.can_go_back())
-        self.forward_action.setEnabled(self.history.can_go_forward())
-
-    def set_zoom(self, zoom: int) -> None:
-        zoom = max(ZOOM_RANGE[0], min(zoom, ZOOM_RANGE[1]))
-        self.reader.zoom_by(zoom - self.zoom)
-        self.zoom = zoom
-        self.settings.zoom = zoom
+    def _shown(self, location: Location, doc: Document | None) -> None:
+        """The reader moved: the contents, title and actions follow."""
+        self.print_action.setEnabled(doc is not None)
+        if doc is not None:
+            self.contents.show_current(doc.id, location.section)
+            self.setWindowTitle(f"{doc.title} — OncoRef")
+        else:
+            self.setWindowTitle("OncoRef")
+        self.back_action.setEnabled(self.reading.history.can_go_back())
+        self.forward_action.setEnabled(self.reading.history.can_go_forward())
 
     # -- links, terms, search -----------------------------------------------------
 
@@ -580,8 +463,7 @@ class MainWindow(QMainWindow):
             if entry is not None:
                 self.popup.show_entry(entry, where)
         elif href.startswith("doc:"):
-            self._remember_scroll()
-            self.open_location(Location(href[4:]))
+            self.reading.go(Location(href[4:]))
         elif href.startswith(("https://", "http://", "mailto:")):
             QDesktopServices.openUrl(QUrl(href))  # the system browser, only on a click
         elif href.startswith("#"):
@@ -625,8 +507,7 @@ class MainWindow(QMainWindow):
         words: list[str] = []
         if section is not None:
             words = matching_words(section.heading + "\n" + section.text, terms)
-        self._remember_scroll()
-        self.open_location(Location(hit.doc, hit.section), highlight=words)
+        self.reading.go(Location(hit.doc, hit.section), highlight=words)
         self.reader.setFocus()
 
     def show_in_glossary(self, term: str) -> None:

@@ -144,6 +144,17 @@ def test_typing_a_search_shows_results_and_enter_opens_the_first(
     assert marked & {"gleevec", "imatinib"}
 
 
+def test_an_opened_result_highlights_the_words_of_the_query_that_found_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.search_field_set("gleevec")
+    qtbot.waitUntil(lambda: bool(window.search.result and window.search.hits()))
+    window.search_field.setText("surgery")  # typed on, but not yet searched
+    window.search.open_current()
+    marked = {m.cursor.selectedText().casefold() for m in window.reader.extraSelections()}
+    assert marked & {"gleevec", "imatinib"} and "surgery" not in marked
+
+
 def test_clicking_a_result_opens_its_section(qtbot: QtBot, window: MainWindow) -> None:
     window.search_field_set("blocked bowel stent")
     qtbot.waitUntil(lambda: bool(window.search.hits()))
@@ -338,6 +349,20 @@ def test_a_library_folder_with_a_good_and_a_broken_document(
     ) in ([str(folder)], str(folder))
 
 
+def test_edits_to_a_document_with_an_upper_case_suffix_are_picked_up(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "clinic"
+    diet = write(folder / "Diet.MD", "---\ntitle: Eating well\n---\nSmall meals.\n")
+    settings.folders = [folder]
+    window = open_window(qtbot, settings, tmp_path / "index", watch_delay_ms=50)
+    assert "Eating well" in [label for label, _, _ in tree_rows(window)]
+    assert str(diet) in window.watcher.watched()
+    with qtbot.waitSignal(window.library_changed, timeout=20000):
+        write(diet, "---\ntitle: Eating well after surgery\n---\nSmall meals, often.\n")
+    assert "Eating well after surgery" in [label for label, _, _ in tree_rows(window)]
+
+
 def test_size_zoom_and_last_section_are_remembered(
     qtbot: QtBot, settings: Settings, shared_index: Path
 ) -> None:
@@ -349,7 +374,7 @@ def test_size_zoom_and_last_section_are_remembered(
     window.resize(700, 500)  # the offscreen screen is 800 x 600
     window.close()
     again = open_window(qtbot, settings, shared_index)
-    assert again.zoom == 2
+    assert again.reading.zoom == 2
     assert again.size().width() == 700
     assert (again.shown_doc, again.reader.current_section()) == (GIST, section.id)
 

@@ -1,0 +1,165 @@
+"""The reading pane: the reader with its find bar and note, and what it shows.
+
+It knows which page is shown, the way back and forward, the zoom and the home
+page; the window tells it what to open and listens to where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from desktop.history import History, Location
+from desktop.reader import FindBar, Reader
+from desktop.settings import ZOOM_RANGE, Settings
+from desktop.theme import reader_css
+from index.model import DISCLAIMER
+
+if TYPE_CHECKING:
+    from index.model import Document
+    from index.session import Session
+
+
+class ReadingPane(QWidget):
+    # The place now shown (a document, section, or home) and its document (or None).
+    shown = Signal(object, object)  # Location, Document | None
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.session: Session | None = None
+        self.history = History()
+        self.shown_doc: str | None = None  # "" for the home page, None for nothing yet
+        self.zoom = settings.zoom
+
+        self.reader = Reader(self)
+        self.reader.section_changed.connect(self._scrolled_to)
+        self.find_bar = FindBar(self.reader, self)
+        self.disclaimer = QLabel(f"<b>Please note:</b> {DISCLAIMER}", self)
+        self.disclaimer.setObjectName("disclaimer")
+        self.disclaimer.setAccessibleName("Note")
+        self.disclaimer.setWordWrap(True)
+        self.disclaimer.setContentsMargins(10, 5, 10, 5)
+        self.disclaimer.setAutoFillBackground(True)
+        self.disclaimer.setBackgroundRole(self.disclaimer.backgroundRole().AlternateBase)
+
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.reader, 1)
+        column.addWidget(self.find_bar)
+        column.addWidget(self.disclaimer)
+        self.reader.zoom_by(self.zoom)
+
+    def set_session(self, session: Session) -> None:
+        """A (re)loaded library: the same place is shown again, or home if its
+        document is gone."""
+        first = self.session is None
+        self.session = session
+        if first:
+            return
+        here = self.here()
+        self.shown_doc = None
+        if here.doc is not None and session.library.get(here.doc) is None:
+            here = Location(None)
+        scroll = self.reader.verticalScrollBar().value()
+        self.open(here, record=False)
+        if here.section is None or here.doc is not None:
+            self.reader.verticalScrollBar().setValue(scroll)
+
+    # -- where we are -----------------------------------------------------------
+
+    def here(self) -> Location:
+        """The place shown, with the section scrolled to."""
+        location = self.history.current
+        if location is None:
+            return Location(None)
+        if location.doc is not None and location.doc == self.shown_doc:
+            return Location(location.doc, self.reader.current_section() or location.section)
+        return location
+
+    def document(self) -> Document | None:
+        if self.session is None or not self.shown_doc:
+            return None
+        return self.session.library.get(self.shown_doc)
+
+    def open(self, location: Location, record: bool = True, highlight: Sequence[str] = ()) -> None:
+        """Show a document (at a section) or the home page; `highlight` marks words."""
+        if self.session is None:
+            return
+        doc = self.session.library.get(location.doc) if location.doc else None
+        if doc is None:
+            location = Location(None)
+        # Qt applies the style sheet when the HTML is set, so it goes first, every time.
+        self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
+        if doc is None and self.shown_doc != "":
+            self.reader.show_html(home_html(self.session))
+            self.shown_doc = ""
+        elif doc is not None and self.shown_doc != doc.id:
+            self.reader.show_html(self.session.page(doc.id))
+            self.shown_doc = doc.id
+            self.find_bar.refresh()
+        self.reader.scroll_to_section(location.section)
+        self.reader.highlight_words(list(highlight))
+        if doc is not None:
+            self.settings.set_last_read(doc.id, location.section)
+        if record:
+            self.history.visit(location)
+        self.shown.emit(location, doc)
+
+    def back(self) -> None:
+        self._remember_scroll()
+        location = self.history.back()
+        if location is not None:
+            self.open(location, record=False)
+
+    def forward(self) -> None:
+        self._remember_scroll()
+        location = self.history.forward()
+        if location is not None:
+            self.open(location, record=False)
+
+    def go_home(self) -> None:
+        self.go(Location(None))
+
+    def go(self, location: Location, highlight: Sequence[str] = ()) -> None:
+        """Somewhere new, from where the reader was: back returns to that place."""
+        self._remember_scroll()
+        self.open(location, highlight=highlight)
+
+    def _remember_scroll(self) -> None:
+        """Going back returns to where you were reading, not just to the section opened."""
+        self.history.update(self.here())
+
+    def _scrolled_to(self, section: str) -> None:
+        if self.shown_doc:
+            self.settings.set_last_read(self.shown_doc, section)
+            self.shown.emit(Location(self.shown_doc, section), self.document())
+
+    # -- zoom ---------------------------------------------------------------------
+
+    def set_zoom(self, zoom: int) -> None:
+        zoom = max(ZOOM_RANGE[0], min(zoom, ZOOM_RANGE[1]))
+        self.reader.zoom_by(zoom - self.zoom)
+        self.zoom = zoom
+        self.settings.zoom = zoom
+
+
+def home_html(session: Session) -> str:
+    """The library's front page: every document, by cancer type."""
+    parts = [
+        '<h1 class="title">OncoRef</h1>',
+        "<p>Trusted cancer information that works without the internet. Pick a "
+        "document below or in <b>Contents</b>, or type in the search box. Underlined "
+        "medical words explain themselves: point at one, or click it.</p>",
+    ]
+    for cancer_type in session.tree().children:
+        parts.append(f"<h2>{escape(cancer_type.label)}</h2><ul>")
+        for doc in cancer_type.children:
+            parts.append(f'<li><a href="doc:{escape(doc.doc or "")}">{escape(doc.label)}</a></li>')
+        parts.append("</ul>")
+    return "\n".join(parts)

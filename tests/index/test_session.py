@@ -1,0 +1,63 @@
+"""A session: one call opens the library; a reload reads only what changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index import library as library_module
+from index.session import open_session
+from tests.conftest import write
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Path:
+    folder = tmp_path / "clinic"
+    write(folder / "alpha.md", "# Alpha\n\n## Care\n\nThe first version.\n")
+    write(folder / "beta.txt", "Beta\n\nPlain text about chemotherapy.\n")
+    write(folder / "gamma.md", "# Gamma\n\nMore text.\n")
+    return folder
+
+
+def test_a_reload_reads_only_the_changed_added_and_removed_documents(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix")
+    before = {d.id: d for d in session.library.documents}
+    write(clinic / "alpha.md", "# Alpha\n\n## Care\n\nThe second, longer version.\n")
+    (clinic / "gamma.md").unlink()
+    write(clinic / "delta.md", "# Delta\n\nNew.\n")
+    read: list[str] = []
+    real = library_module.load_document
+
+    def counting(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+        read.append(doc_id)
+        return real(path, doc_id)
+
+    monkeypatch.setattr(library_module, "load_document", counting)
+    again = session.reload()
+    assert sorted(read) == ["alpha", "delta"]
+    assert [d.id for d in again.library.documents] == ["alpha", "beta", "delta"]
+    assert again.library.get("beta") is before["beta"]  # taken over, not read again
+    assert "second, longer" in again.page("alpha")
+    assert session.library.get("gamma") is not None  # the old session is left as it was
+
+
+def test_a_changed_sidecar_counts_as_a_change(clinic: Path, tmp_path: Path) -> None:
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix")
+    sidecar = write(clinic / "beta.meta.yaml", "title: Beta, renamed\n")
+    os.utime(sidecar)
+    assert session.reload().library.get("beta").title == "Beta, renamed"  # type: ignore[union-attr]
+
+
+def test_search_carries_the_query_and_the_words_to_highlight(clinic: Path, tmp_path: Path) -> None:
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix")
+    result = session.search("chemo", prefix=True)
+    assert result.query == "chemo"
+    assert [h.doc for h in result.hits] == ["beta"]
+    from index.search.searcher import matching_words
+
+    assert matching_words("Chemotherapy is given", result.terms) == ["Chemotherapy"]
+    session.close()
