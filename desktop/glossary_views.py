@@ -19,28 +19,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.theme import muted_color
+from index.glossary import CATEGORIES
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
 
     from index.glossary import Glossary
     from index.model import GlossaryEntry
 
-CATEGORY_NAMES = {
-    "procedure": "Procedure",
-    "drug": "Drug",
-    "anatomy": "Part of the body",
-    "condition": "Condition",
-    "test": "Test",
-    "treatment": "Treatment",
-    "other": "Word",
-}
-
 
 def entry_html(entry: GlossaryEntry, related_links: bool = True) -> str:
     """A definition card: term, kind, definition, other names, related terms."""
+    muted = muted_color(QGuiApplication.palette())
     parts = [
         f"<p style='margin:0'><b style='font-size:large'>{html.escape(entry.term)}</b>"
-        f" &nbsp;<span style='color:gray'>{CATEGORY_NAMES.get(entry.category, '')}</span></p>",
+        f" &nbsp;<span style='color:{muted}'>{CATEGORIES.get(entry.category, '')}</span></p>",
         f"<p>{html.escape(entry.definition)}</p>",
     ]
     if entry.aliases:

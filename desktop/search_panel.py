@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.glossary_views import entry_html
+from desktop.theme import muted_color
 
 if TYPE_CHECKING:
     from index.model import SearchHit, SearchResult
@@ -210,8 +211,7 @@ class SearchPanel(QWidget):
         palette.setColor(QPalette.ColorRole.Highlight, tint)
         palette.setColor(QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text))
         self.list.setPalette(palette)
-        text = palette.color(QPalette.ColorRole.Text)
-        self._muted = "#a4a9b1" if text.lightness() > 128 else "#5b6068"
+        self._muted = muted_color(palette)
 
     def _activated(self, item: QListWidgetItem) -> None:
         hit = item.data(HIT_ROLE)

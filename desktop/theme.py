@@ -113,11 +113,20 @@ def _palette(palette: QPalette, colors: dict[QPalette.ColorRole, str], disabled:
     return palette
 
 
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Text).lightness() > 128
+
+
+def muted_color(palette: QPalette) -> str:
+    """Secondary text (where a result is, a section of comments), still readable."""
+    return "#a4a9b1" if is_dark(palette) else "#5b6068"
+
+
 def reader_css(palette: QPalette) -> str:
     """Typography for long reading, in the subset of CSS that Qt's rich text knows."""
     text = palette.color(QPalette.ColorRole.Text)
-    dark = text.lightness() > 128
-    muted = "#a4a9b1" if dark else "#5b6068"
+    dark = is_dark(palette)
+    muted = muted_color(palette)
     link = palette.color(QPalette.ColorRole.Link).name()
     rule = "#3a3d42" if dark else "#dde1e6"
     note_bg, note_fg = ("#4a3b12", "#ffe08a") if dark else ("#fff4d1", "#5c4400")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from index import __version__
-from index.model import GlossaryEntry, Problem, SearchResult, Severity
+from index.model import GlossaryEntry, Problem, SearchResult, SectionKind, Severity
 
 if TYPE_CHECKING:
     from index.render.handout import Handout
@@ -258,7 +258,7 @@ def _outline(session: Session, args: argparse.Namespace) -> int:
         facts.append(f"last reviewed {meta.last_reviewed.isoformat()}{overdue}")
     print("  " + " · ".join(f for f in facts if f))
     for section in document.sections:
-        marker = "💬 " if section.kind == "comments" else ""
+        marker = "💬 " if section.kind is SectionKind.COMMENTS else ""
         print(f"{'  ' * section.level}{marker}{section.heading}  [{section.id}]")
     return EXIT_OK
 

@@ -13,7 +13,16 @@ from index.model import GlossaryEntry, Problem
 from index.paths import resource
 from index.yamlfile import read_yaml
 
-CATEGORIES = {"procedure", "drug", "anatomy", "condition", "test", "treatment", "other"}
+# Each kind of word, as a person reads it beside the word.
+CATEGORIES = {
+    "procedure": "Procedure",
+    "drug": "Drug",
+    "anatomy": "Part of the body",
+    "condition": "Condition",
+    "test": "Test",
+    "treatment": "Treatment",
+    "other": "Word",
+}
 
 
 def normalize_term(text: str) -> str:

@@ -18,6 +18,11 @@ DISCLAIMER = "Information, not medical advice. Talk with your care team about yo
 GLOSSARY_SCHEME = "glossary:"
 
 
+class SectionKind(StrEnum):
+    ARTICLE = "article"
+    COMMENTS = "comments"  # readers' comments under a blog post
+
+
 class Severity(StrEnum):
     # An error means the document is wrong and `oncoref check` fails; it may still load.
     ERROR = "error"
@@ -67,7 +72,7 @@ class Section:
     parent: str | None  # id of the enclosing section
     body: str  # safe Markdown: glossary links are `glossary:nci-NNN`, no raw HTML
     text: str  # plain text of the body, for search and snippets
-    kind: str = "article"  # "article", or "comments" for readers' comments on a blog
+    kind: SectionKind = SectionKind.ARTICLE
     glossary_refs: list[GlossaryRef] = field(default_factory=list)
 
 

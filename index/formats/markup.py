@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from index.model import GlossaryRef, Section
+from index.model import GlossaryRef, Section, SectionKind
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!#|~&])")
 _LINE_START_SPECIAL = re.compile(r"^(\s*)([-+=]|\d{1,9}[.)])(?=\s|$)")
@@ -48,7 +48,7 @@ class DraftSection:
     blocks_md: list[str] = field(default_factory=list)
     blocks_text: list[str] = field(default_factory=list)
     refs: list[GlossaryRef] = field(default_factory=list)
-    kind: str = "article"
+    kind: SectionKind = SectionKind.ARTICLE
 
     def add(self, markdown: str, text: str) -> None:
         if markdown.strip():

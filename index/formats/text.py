@@ -27,7 +27,27 @@ from index.formats.markup import (
     same_text,
     squash_spaces,
 )
-from index.model import Section
+from index.model import Section, SectionKind
+
+# The shapes of lines, in characters (or words) — tuned on web pages and PDF text:
+# A heading is a short line; a line of this length or less may be one.
+HEADING_MAX_CHARS = 80
+HEADING_MAX_WORDS = 12
+# A title or heading broken over two lines: its second line is at most this long.
+CONTINUATION_MAX_CHARS = 45
+# A title line (large font) is at most this long.
+TITLE_MAX_CHARS = 60
+# Running text: a line longer than this is a paragraph, not a heading or chrome.
+PARAGRAPH_MIN_CHARS = 60
+# Chrome after a site's share buttons: short lines that are not sentences.
+CHROME_MAX_CHARS = 60
+# A reader's name above a comment.
+COMMENT_NAME_MAX_CHARS = 40
+# A heading that ended up broken before a lower-case word: its tail is this short.
+HEADING_TAIL_MAX_CHARS = 50
+# Text is "wrapped" (from a PDF) when nine lines in ten are at most this long.
+WRAPPED_WIDTH_PERCENTILE = 0.9
+WRAPPED_MAX_WIDTH = 160
 
 _BULLET_ALONE = re.compile(r"^\s*[●•▪◦■□–-]\s*$")
 _BULLET_ITEM = re.compile(r"^(\s*)[●•▪◦■*–-]\s+(\S.*)$")
@@ -122,8 +142,8 @@ def _is_title_case(text: str) -> bool:
 
 def _heading_shaped(text: str) -> bool:
     return (
-        0 < len(text) <= 80
-        and len(text.split()) <= 12
+        0 < len(text) <= HEADING_MAX_CHARS
+        and len(text.split()) <= HEADING_MAX_WORDS
         and _starts_upper(text)
         and not _NOT_HEADING_END.search(text)
         and not text.endswith(("(", "|", "–", "-"))
@@ -148,8 +168,12 @@ def load_text_sections(text: str, title: str | None) -> tuple[str, list[Section]
             break
     nonblank = [ln.text for ln in lines if not ln.blank and not _BULLET_ALONE.match(ln.raw)]
     long_lines = sorted(len(t) for t in nonblank)
-    width = long_lines[int(len(long_lines) * 0.9)] if long_lines else 80
-    parser = _WrappedParser(lines, width) if width <= 160 else _UnwrappedParser(lines)
+    at = int(len(long_lines) * WRAPPED_WIDTH_PERCENTILE)
+    width = long_lines[at] if long_lines else HEADING_MAX_CHARS
+    if width <= WRAPPED_MAX_WIDTH:
+        parser: _WrappedParser | _UnwrappedParser = _WrappedParser(lines, width)
+    else:
+        parser = _UnwrappedParser(lines)
     found_title, drafts = parser.parse(title)
     if comments:
         top = min((d.level for d in drafts), default=1)
@@ -171,7 +195,7 @@ def _drop_chrome(lines: list[_Line]) -> list[_Line]:
             # A chrome block starts at the site's share/like buttons near the end.
             in_chrome = in_chrome or line.number > len(lines) // 2
             continue
-        if in_chrome and text and len(text) <= 60 and not _SENTENCE_END.search(text):
+        if in_chrome and text and len(text) <= CHROME_MAX_CHARS and not _SENTENCE_END.search(text):
             continue
         kept.append(line)
     return kept
@@ -179,7 +203,7 @@ def _drop_chrome(lines: list[_Line]) -> list[_Line]:
 
 def _comments_section(lines: list[_Line], level: int) -> DraftSection:
     """Readers' comments: one list item per comment, replies nested under it."""
-    draft = DraftSection(heading="Readers' comments", level=level, kind="comments")
+    draft = DraftSection(heading="Readers' comments", level=level, kind=SectionKind.COMMENTS)
     items: list[tuple[int, list[str]]] = []
     for line in lines:
         if line.blank:
@@ -197,7 +221,11 @@ def _comments_section(lines: list[_Line], level: int) -> DraftSection:
     md_lines, text_lines = [], []
     for indent, parts in items:
         pad = "  " if indent > base else ""
-        if len(parts) > 1 and len(parts[0]) <= 40 and not _SENTENCE_END.search(parts[0]):
+        if (
+            len(parts) > 1
+            and len(parts[0]) <= COMMENT_NAME_MAX_CHARS
+            and not _SENTENCE_END.search(parts[0])
+        ):
             parts = [f"{parts[0]}: " + " ".join(parts[1:])]  # a name line, then the comment
         body = " ".join(parts)
         md_lines.append(f"{pad}- {escape_markdown(body)}")
@@ -254,7 +282,7 @@ def _take_title(lines: list[_Line], title: str | None) -> tuple[str, int]:
         and _is_title_case(first)
         and not _TERMINAL.search(first)
         and _is_title_case(lines[nxt].text)
-        and len(lines[nxt].text) <= 45
+        and len(lines[nxt].text) <= CONTINUATION_MAX_CHARS
         and not _TERMINAL.search(lines[nxt].text)
         and (title is None or same_text(first + " " + lines[nxt].text, title))
     ):
@@ -318,7 +346,10 @@ class _UnwrappedParser:
             (gap_before > 0 or i == 0)
             and _heading_shaped(text)
             and nxt is not None
-            and (len(self.lines[nxt].text) > 60 or bool(_BULLET_ITEM.match(self.lines[nxt].raw)))
+            and (
+                len(self.lines[nxt].text) > PARAGRAPH_MIN_CHARS
+                or bool(_BULLET_ITEM.match(self.lines[nxt].raw))
+            )
         )
 
     def _guess_heading(self, i: int) -> str | None:
@@ -399,14 +430,19 @@ class _WrappedParser:
             text = line.text
             first_line = i == next((k for k, ln in enumerate(lines) if not ln.blank), -1)
             leading_space = line.raw.startswith(" ") and not line.raw.startswith("  ")
-            if text and _is_title_case(text) and not _TERMINAL.search(text) and len(text) <= 60:
+            if (
+                text
+                and _is_title_case(text)
+                and not _TERMINAL.search(text)
+                and len(text) <= TITLE_MAX_CHARS
+            ):
                 nxt = _next_nonblank(lines, i + 1, max_gap=1)
                 joined, end = text, i + 1
                 if (
                     nxt is not None
                     and _is_title_case(lines[nxt].text)
                     and not _TERMINAL.search(lines[nxt].text)
-                    and len(lines[nxt].text) <= 45
+                    and len(lines[nxt].text) <= CONTINUATION_MAX_CHARS
                 ):
                     joined, end = text + " " + lines[nxt].text, nxt + 1
                 if first_line or leading_space or (end > i + 1 and joined in link_texts):
@@ -479,7 +515,7 @@ class _WrappedParser:
         if (
             following
             and following[0].islower()
-            and len(following) <= 50
+            and len(following) <= HEADING_TAIL_MAX_CHARS
             and not re.search(r"[.,;:]$", following)
             and nxt + 1 < len(lines)
             and not lines[nxt + 1].blank
@@ -496,7 +532,7 @@ class _WrappedParser:
         if (
             after is not None
             and not _is_title_case(text)
-            and len(lines[after].text) > 60
+            and len(lines[after].text) > PARAGRAPH_MIN_CHARS
             and not _BULLET_ALONE.match(lines[after].raw)
         ):
             return text, after

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from index.formats.markup import slugify
-from index.model import GLOSSARY_SCHEME, Document, GlossaryEntry, Section
+from index.model import GLOSSARY_SCHEME, Document, GlossaryEntry, Section, SectionKind
 
 # markdown-it and the metadata reader are imported on first render: the window's
 # first page usually comes from the startup snapshot (see snapshot.py).
@@ -152,7 +152,7 @@ class DocumentRenderer:
 
     def section_html(self, section: Section, mark_terms: bool = True) -> str:
         level = min(section.level + 1, 6)
-        kind = ' class="comments"' if section.kind == "comments" else ""
+        kind = ' class="comments"' if section.kind is SectionKind.COMMENTS else ""
         heading = (
             f'<h{level}{kind}><a name="{html.escape(section.id)}"></a>'
             f"{html.escape(section.heading)}</h{level}>"

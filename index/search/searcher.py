@@ -21,7 +21,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import MultiReader
 
 from index.glossary import Glossary
-from index.model import GlossaryEntry, QueryTerms, SearchHit, SearchResult
+from index.model import GlossaryEntry, QueryTerms, SearchHit, SearchResult, SectionKind
 from index.synonyms import Synonyms
 from index.taxonomy import Taxonomy
 
@@ -271,7 +271,9 @@ class Searcher:
         best: dict[str, float] = {}
         rows = []
         for hit in results:
-            score = hit.score * (COMMENTS_WEIGHT if hit.get("kind") == "comments" else 1.0)
+            score = hit.score * (
+                COMMENTS_WEIGHT if hit.get("kind") == SectionKind.COMMENTS else 1.0
+            )
             if len(unit_terms) > 1:
                 matched = {term for _, term in hit.matched_terms()}
                 found = sum(1 for terms, prefix in unit_terms if _matches(terms, prefix, matched))

@@ -72,7 +72,7 @@ def entries_for(document: Document, taxonomy: Taxonomy) -> list[dict[str, object
                 "body": section.text,
                 "words": " ".join([document.title, section.heading, section.text]),
                 "types": ",".join(types),
-                "kind": section.kind,
+                "kind": section.kind.value,
                 "source": document.meta.source,
                 "audience": document.meta.audience,
                 "language": document.meta.language,
