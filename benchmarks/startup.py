@@ -12,7 +12,11 @@ With --bundle, the frozen program (packaging/build.sh) is measured the same
 way, interleaved with the others, and so is a first search with an empty cache
 for both: the source install builds its index then, the bundle ships one.
 
-    python -m benchmarks.startup [--runs N] [--bundle dist/OncoRef/OncoRef]
+With --compare DIR, another checkout of OncoRef (an earlier commit, say, made
+with `git worktree add DIR COMMIT`) is measured the same way, interleaved: a
+before-and-after in one run, on the same machine load.
+
+    python -m benchmarks.startup [--runs N] [--bundle dist/OncoRef/OncoRef] [--compare DIR]
 """
 
 from __future__ import annotations
@@ -47,10 +51,10 @@ app.exec()
 _CLOCK = re.compile(r"monotonic clock ([0-9.]+) s")
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
     """(seconds to ready, seconds to exit) from the moment the process is started."""
     start = time.monotonic()
-    done = subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT, text=True)
+    done = subprocess.run(command, env=env, check=True, capture_output=True, cwd=cwd, text=True)
     ended = time.monotonic()
     found = _CLOCK.search(done.stdout)
     if not found:
@@ -104,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--bundle", type=Path, help="the frozen program to measure as well")
+    parser.add_argument("--compare", type=Path, help="another checkout to measure as well")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="oncoref-startup-"))
     env = dict(
@@ -120,21 +125,36 @@ def main() -> None:
     bare = [sys.executable, "-c", BARE_WINDOW]
     frozen = [str(args.bundle.resolve())] if args.bundle else None
 
+    other = args.compare.resolve() if args.compare else None
+    other_env = dict(env, ONCOREF_CACHE_DIR=str(scratch / "other-cache"))
+
     first_run, _ = timed(app, env)  # reads the library and leaves the startup snapshot
     timed(bare, env)  # warm the disk cache for both
     if frozen:
         timed([*frozen, "--exit-when-ready"], env)
-    app_times, bare_times, frozen_times = [], [], []
+    if other:
+        timed(app, other_env, other)
+    app_times, bare_times, frozen_times, other_times = [], [], [], []
     for _ in range(args.runs):  # interleaved, so all see the same machine load
         bare_times.append(timed(bare, env))
         app_times.append(timed(app, env))
         if frozen:
             frozen_times.append(timed([*frozen, "--exit-when-ready"], env))
+        if other:
+            other_times.append(timed(app, other_env, other))
     app_ready = statistics.median(t for t, _ in app_times)
     bare_ready = statistics.median(t for t, _ in bare_times)
     app_exit = statistics.median(t for _, t in app_times)
     bare_exit = statistics.median(t for _, t in bare_times)
     report: dict[str, object] = {}
+    if other:
+        other_ready = statistics.median(t for t, _ in other_times)
+        report["compared"] = {
+            "checkout": str(other),
+            "ready_ms": round(1000 * other_ready, 1),
+            "ratio_to_bare_window": round(other_ready / bare_ready, 2),
+            "this_checkout_ratio_to_it": round(app_ready / other_ready, 2),
+        }
     if frozen:
         frozen_ready = statistics.median(t for t, _ in frozen_times)
         report["bundle"] = {
