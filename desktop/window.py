@@ -9,13 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QLineEdit,
     QMainWindow,
-    QProgressBar,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -25,10 +22,11 @@ from desktop.contents import ContentsPanel
 from desktop.history import Location
 from desktop.reading import ReadingPane
 from desktop.settings import Settings
+from desktop.status import StatusArea
 from desktop.theme import shipped_icon
 from desktop.watcher import LibraryWatcher
 from desktop.worker import SessionWorker, WorkerThread
-from index.model import GLOSSARY_SCHEME, Severity
+from index.model import GLOSSARY_SCHEME
 
 # The core's loaders and renderer are imported where used: the worker thread has
 # usually imported them already, and the window shows sooner without them. So are
@@ -84,7 +82,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._restore_layout()
-        self._busy("Opening the library…")
+        self.status.busy("Opening the library…")
 
         self.watcher = LibraryWatcher(watch_delay_ms, self)
         self.watcher.changed.connect(self.reload_library)
@@ -124,20 +122,9 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        self.status = QLabel(self)
-        self.status.setAccessibleName("Status")
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 0)
-        self.progress.setMaximumWidth(140)
-        self.progress.setAccessibleName("Working")
-        self.problems_button = QToolButton(self)
-        self.problems_button.setAutoRaise(True)
-        self.problems_button.setAccessibleName("Problems")
+        self.status = StatusArea(self.statusBar())
+        self.problems_button = self.status.problems_button
         self.problems_button.clicked.connect(self.show_problems)
-        self.problems_button.hide()
-        self.statusBar().addWidget(self.status, 1)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(self.problems_button)
         # Dialogs are made (and their module imported) when first opened.
         self.problems_dialog: ProblemsDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -320,7 +307,7 @@ class MainWindow(QMainWindow):
         self.reload_library()
 
     def reload_library(self) -> None:
-        self._busy("Reading the library…")
+        self.status.busy("Reading the library…")
         self.open_library.emit(self.library_folders(), self.shown_doc or "")
 
     def _opened(self, session: Session, pages: dict[str, str], watch: list[str]) -> None:
@@ -333,12 +320,14 @@ class MainWindow(QMainWindow):
             self._popup.glossary = session.glossary
         if self._search is not None:
             self._set_search_types(self._search, session)
-        self._show_problems_count()
+        if self.problems_dialog is not None:
+            self.problems_dialog.set_problems(session.problems)
+        self.status.show_problems(session.problems)
         self.watcher.watch(watch)
         self.reading.set_session(session)
         documents = session.library.documents
         sections = sum(len(d.sections) for d in documents)
-        self.status.setText(f"{len(documents)} documents · {sections} sections")
+        self.status.show_library(len(documents), sections)
         if first:
             self.open_location(self._start_location(session))
             self.is_ready = True
@@ -355,8 +344,7 @@ class MainWindow(QMainWindow):
 
     def _indexed(self, session: Session) -> None:
         self.searchable = True
-        self.progress.hide()
-        self.statusBar().clearMessage()
+        self.status.done()
         if self._search is not None:
             self._search.set_ready(True)
 
@@ -366,32 +354,12 @@ class MainWindow(QMainWindow):
             return Location(doc, section)
         return Location(session.first_document())
 
+    # Slots of the window (a QObject on this thread): the worker's signals are queued here.
     def _progress(self, message: str) -> None:
-        self._busy(message)
-
-    def _busy(self, message: str) -> None:
-        self.progress.show()
-        self.statusBar().showMessage(message, 4000)
+        self.status.busy(message)
 
     def _failed(self, message: str) -> None:
-        self.progress.hide()
-        self.statusBar().showMessage(message)
-        self.status.setText(message)
-
-    def _show_problems_count(self) -> None:
-        problems = self.session.problems if self.session else []
-        if self.problems_dialog is not None:
-            self.problems_dialog.set_problems(problems)
-        errors = sum(p.severity is Severity.ERROR for p in problems)
-        if problems:
-            noun = "problem" if len(problems) == 1 else "problems"
-            self.problems_button.setText(f"⚠ {len(problems)} {noun}")
-            self.problems_button.setToolTip(
-                f"{errors} document error(s); click to see which files and why"
-            )
-            self.problems_button.show()
-        else:
-            self.problems_button.hide()
+        self.status.failed(message)
 
     def show_problems(self) -> None:
         if self.problems_dialog is None:
