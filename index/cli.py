@@ -271,7 +271,7 @@ def _search(session: Session, args: argparse.Namespace) -> int:
         print("oncoref search: --batch answers in JSON lines; add --json", file=sys.stderr)
         return EXIT_USAGE
     try:
-        searcher = session.searcher(progress=_progress)
+        session.searcher(progress=_progress)
     except Exception as exc:
         print(
             f"oncoref: the search index could not be built in {session.index_dir}: {exc}",
@@ -288,10 +288,12 @@ def _search(session: Session, args: argparse.Namespace) -> int:
         with handle:
             for line in handle:
                 query = line.rstrip("\n")
-                result = searcher.search(query, limit=args.limit, types=args.types, prefix=False)
+                result = session.search(query, limit=args.limit, types=args.types, prefix=False)
                 _print_json(_result_json(result), one_line=True)
+        _report_repairs(session)
         return EXIT_OK
-    result = searcher.search(args.query, limit=args.limit, types=args.types, prefix=False)
+    result = session.search(args.query, limit=args.limit, types=args.types, prefix=False)
+    _report_repairs(session)
     if args.json:
         _print_json(_result_json(result))
     else:
@@ -505,6 +507,11 @@ def _print_json(data: Any, *, one_line: bool = False) -> None:
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _report_repairs(session: Session) -> None:
+    for repair in session.repairs:
+        print(f"oncoref: {repair}", file=sys.stderr)
 
 
 def _warn_problems(session: Session) -> None:

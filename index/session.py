@@ -52,7 +52,9 @@ class Session:
     pages: dict[str, str] = field(default_factory=dict)
     index_report: IndexReport | None = None
     from_snapshot: bool = False
+    repairs: list[str] = field(default_factory=list)  # what was found damaged and mended
     _searcher: Searcher | None = None
+    _avoid_prebuilt: bool = False
     _renderer: DocumentRenderer | None = None
     _snapshot: tuple[Path, Fingerprint] | None = None  # where to save one, and of what
 
@@ -109,7 +111,9 @@ class Session:
             from index.search.store import IndexReport, IndexStore, open_prebuilt
 
             bundled = [d for d in self.library.documents if d.bundled]
-            prebuilt, note = open_prebuilt(prebuilt_index_dir(), bundled) if bundled else (None, "")
+            prebuilt, note = None, ""
+            if bundled and not self._avoid_prebuilt:
+                prebuilt, note = open_prebuilt(prebuilt_index_dir(), bundled)
             own = self.library
             if prebuilt is not None:
                 own = Library(
@@ -142,8 +146,29 @@ class Session:
         prefix: bool = True,
     ) -> SearchResult:
         """Ranked sections for what a person typed (`prefix`: the last word is still
-        being typed). The result carries the query and the words to highlight."""
-        return self.searcher().search(query, limit=limit, types=list(types or []), prefix=prefix)
+        being typed). The result carries the query and the words to highlight.
+
+        The searcher never fails on what is typed, so a failure here is a damaged
+        index (flipped bytes in a segment show only when it is read): it is built
+        again, once, and the search answered from the new one."""
+        try:
+            return self.searcher().search(
+                query, limit=limit, types=list(types or []), prefix=prefix
+            )
+        except Exception as exc:
+            damage = f"{type(exc).__name__}: {exc}"
+        self._avoid_prebuilt = True  # it may be the damaged one; it cannot be rebuilt
+        try:
+            result = self.searcher(rebuild=True).search(
+                query, limit=limit, types=list(types or []), prefix=prefix
+            )
+        except Exception as exc:
+            return SearchResult(
+                query, [], message=f"Search is not available: the index is damaged ({exc})."
+            )
+        self.repairs.append(f"The search index was damaged ({damage}) and was built again.")
+        result.message = result.message or "The search index was damaged and has been built again."
+        return result
 
     # -- reading ----------------------------------------------------------------
 
@@ -208,6 +233,8 @@ class Session:
             "index_report": None,
             "pages": {},
             "from_snapshot": False,
+            "repairs": [],
+            "_avoid_prebuilt": False,
         }
 
     def close(self) -> None:

@@ -101,6 +101,8 @@ class IndexStore:
                 ix = whoosh_index.open_dir(str(self.directory))
                 if ix.doc_count() != manifest.get("sections"):
                     reason, ix = "index does not match its manifest", None
+                elif manifest.get("files") != index_files(self.directory):
+                    reason, ix = "index files were changed since OncoRef wrote them", None
             except Exception as exc:
                 reason, ix = f"index cannot be opened ({type(exc).__name__})", None
         if ix is None or manifest is None:
@@ -134,7 +136,7 @@ class IndexStore:
                     count += 1
             writer.commit(optimize=True)
             ix.close()
-            _write_json(tmp / MANIFEST, self._manifest(library, count, "ready"))
+            _write_json(tmp / MANIFEST, self._manifest(library, count, "ready", tmp))
             old = None
             if self.directory.exists():
                 old = self.directory.with_name(self.directory.name + f".old-{os.getpid()}")
@@ -181,20 +183,29 @@ class IndexStore:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        # Merged into one segment with the deleted entries purged: Whoosh keeps a deleted
+        # entry's words in the statistics BM25 ranks by until its segment is rewritten,
+        # so without this, rankings drift away from a clean build with every update.
+        writer.commit(optimize=True)
         report.action = "updated"
         report.sections = ix.refresh().doc_count()
-        _write_json(self.directory / MANIFEST, self._manifest(library, report.sections, "ready"))
+        _write_json(
+            self.directory / MANIFEST,
+            self._manifest(library, report.sections, "ready", self.directory),
+        )
         return report
 
     # -- helpers ----------------------------------------------------------------
 
-    def _manifest(self, library: Library, sections: int, state: str) -> dict[str, object]:
+    def _manifest(
+        self, library: Library, sections: int, state: str, folder: Path | None = None
+    ) -> dict[str, object]:
         return {
             "schema": SCHEMA_VERSION,
             "state": state,
             "sections": sections,
             "docs": {d.id: d.fingerprint for d in library.documents},
+            "files": index_files(folder) if folder else {},
         }
 
     def _remove_leftovers(self) -> None:
@@ -202,6 +213,18 @@ class IndexStore:
             shutil.rmtree(stale, ignore_errors=True)
         for stale in self.directory.parent.glob(self.directory.name + ".old-*"):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def index_files(folder: Path) -> dict[str, list[int]]:
+    """Size and modification time of each of Whoosh's files: a file changed by anything
+    but OncoRef (a disk fault, a copy gone wrong) shows as a difference at the next open,
+    which only costs a stat per file."""
+    files: dict[str, list[int]] = {}
+    for path in sorted(folder.glob("*")):
+        if path.suffix in (".toc", ".seg") and path.is_file():
+            info = path.stat()
+            files[path.name] = [info.st_size, info.st_mtime_ns]
+    return files
 
 
 def read_manifest(directory: Path) -> tuple[dict[str, Any] | None, str]:
@@ -212,7 +235,7 @@ def read_manifest(directory: Path) -> tuple[dict[str, Any] | None, str]:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None, "index has no manifest"
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None, "index manifest is damaged"
     if not isinstance(manifest, dict) or not isinstance(manifest.get("docs"), dict):
         return None, "index manifest is damaged"

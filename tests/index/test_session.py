@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,45 @@ def test_search_carries_the_query_and_the_words_to_highlight(clinic: Path, tmp_p
 
     assert matching_words("Chemotherapy is given", result.terms) == ["Chemotherapy"]
     session.close()
+
+
+def flipped(segment: Path, original: bytes, step: int) -> None:
+    """Three bytes flipped at `step` fortieths of the file."""
+    data = bytearray(original)
+    at = len(data) * step // 40
+    data[at : at + 3] = bytes(b ^ 0xFF for b in data[at : at + 3])
+    segment.write_bytes(bytes(data))
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # Whoosh leaves a damaged file open
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("disk_fault", [False, True], ids=["rewritten", "bit-rot"])
+def test_bytes_flipped_anywhere_in_the_index_never_fail_a_search(
+    clinic: Path, tmp_path: Path, disk_fault: bool
+) -> None:
+    """A segment file written by something else is seen at open (its size or time
+    changed) and rebuilt; damage with the file's time unchanged (a disk fault) can
+    show only when a search reads it, and is then rebuilt too."""
+    good = tmp_path / "good"
+    session = open_session([clinic], bundled=False, index_dir=good)
+    assert session.search("chemotherapy", prefix=False).hits
+    session.close()
+    mended = 0
+    for step in range(1, 40):
+        shutil.rmtree(tmp_path / "ix", ignore_errors=True)
+        shutil.copytree(good, tmp_path / "ix", copy_function=shutil.copy2)
+        (segment,) = (tmp_path / "ix").glob("*.seg")
+        info = segment.stat()
+        flipped(segment, segment.read_bytes(), step)
+        if disk_fault:
+            os.utime(segment, ns=(info.st_atime_ns, info.st_mtime_ns))
+        again = open_session([clinic], bundled=False, index_dir=tmp_path / "ix")
+        result = again.search("chemotherapy", prefix=False)  # never raises
+        if not disk_fault:
+            assert [h.doc for h in result.hits] == ["beta"], step
+        if result.message and "built again" in result.message:
+            mended += 1
+            assert [h.doc for h in result.hits] == ["beta"], step
+            assert again.search("chemotherapy", prefix=False).message is None
+        again.close()
+    assert (mended >= 1) is disk_fault  # rewritten files were rebuilt before any search

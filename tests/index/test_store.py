@@ -100,3 +100,45 @@ def test_a_rebuild_leaves_no_temporary_folders_behind(tmp_path: Path) -> None:
     store.rebuild(load_library([lib]))[0].close()
     store.rebuild(load_library([lib]))[0].close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "lib"]
+
+
+def test_many_incremental_updates_rank_exactly_as_a_clean_build(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    words = ["chemotherapy", "surgery", "nausea", "pancreas", "scan", "fatigue", "diet"]
+    for n in range(8):
+        body = " ".join(words[(n + k) % len(words)] for k in range(n + 3))
+        write(lib / f"doc{n}.md", doc(f"Doc {n}", f"{body}. Ask your care team."))
+    store.ensure(load_library([lib]))[0].close()
+    for round_ in range(6):  # edit, add and remove documents, one update at a time
+        n = round_ % 8
+        write(lib / f"doc{n}.md", doc(f"Doc {n}", f"{words[round_ % 7]} and more {round_}."))
+        store.ensure(load_library([lib]))[0].close()
+        extra = lib / f"extra{round_}.md"
+        write(extra, doc(f"Extra {round_}", "chemotherapy fatigue nausea " * (round_ + 1)))
+        store.ensure(load_library([lib]))[0].close()
+        extra.unlink()
+    updated, report = store.ensure(load_library([lib]))
+    clean, _ = IndexStore(tmp_path / "clean", store.taxonomy).rebuild(load_library([lib]))
+    searchers = [
+        Searcher(ix, load_synonyms()[0], load_glossary()[0], load_taxonomy()[0])
+        for ix in (updated, clean)
+    ]
+    try:
+        for query in ["chemotherapy", "nausea fatigue", "scan", "care team", "diet surgery"]:
+            a, b = (
+                [(h.doc, h.section, round(h.score, 3)) for h in s.search(query, prefix=False).hits]
+                for s in searchers
+            )
+            assert a == b, query
+    finally:
+        for s in searchers:
+            s.close()
+
+
+def test_a_manifest_nested_too_deep_to_read_is_damage_not_a_crash(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    store.ensure(load_library([lib]))[0].close()
+    (tmp_path / "index" / MANIFEST).write_text("[" * 100_000 + "]" * 100_000)
+    ix, report = store.ensure(load_library([lib]))
+    assert report.action == "built" and "damaged" in report.reason
+    assert found(ix, "enzymes") == ["alpha"]
