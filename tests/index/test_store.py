@@ -117,7 +117,7 @@ def test_many_incremental_updates_rank_exactly_as_a_clean_build(tmp_path: Path) 
         write(extra, doc(f"Extra {round_}", "chemotherapy fatigue nausea " * (round_ + 1)))
         store.ensure(load_library([lib]))[0].close()
         extra.unlink()
-    updated, report = store.ensure(load_library([lib]))
+    updated, _ = store.ensure(load_library([lib]))
     clean, _ = IndexStore(tmp_path / "clean", store.taxonomy).rebuild(load_library([lib]))
     searchers = [
         Searcher(ix, load_synonyms()[0], load_glossary()[0], load_taxonomy()[0])
