@@ -48,3 +48,11 @@ def cache_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """The user's own data folder for OncoRef (kept; unlike the cache, not rebuilt)."""
+    override = os.environ.get("ONCOREF_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

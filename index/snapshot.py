@@ -7,8 +7,10 @@ the folders holding them, our resources, the core's own code) still has the
 same size and modification time; anything else is a miss, and the library is
 read as usual. A snapshot that cannot be read is a miss too, never an error.
 
-Snapshots are pickles in the user's own cache folder, which only the user (and
-this program) writes to, like the index beside it.
+A snapshot is a pickle, and loading a pickle can run code: so each is sealed
+with a keyed hash (BLAKE2b) under a random key of this user's, kept in their
+data folder, never beside the snapshot. A snapshot planted in a shared or
+`--index-dir` folder, or damaged, fails the check and is never unpickled.
 """
 
 from __future__ import annotations
@@ -20,16 +22,19 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index import __version__
-from index.paths import resources_dir
+from index.paths import data_dir, resources_dir
 
 if TYPE_CHECKING:
     from index.session import Session
 
 FORMAT = 2
 Fingerprint = tuple[tuple[str, int, int], ...]
+_MAGIC = b"ONCOREF\x02"
+_KEY_FILE = "snapshot.key"
+_SEAL_BYTES = 32
 
 
 @dataclass
@@ -94,14 +99,62 @@ def snapshot_path(index_dir: Path) -> Path:
     return index_dir.with_name(index_dir.name + ".snapshot")
 
 
-def load_snapshot(path: Path, current: Fingerprint) -> Snapshot | None:
-    """The snapshot at `path` if it was made from exactly these files, else None."""
+def _blake2b(key: bytes) -> Any:
+    # The BLAKE2 module itself: importing hashlib would load OpenSSL at every start.
     try:
-        with path.open("rb") as f:
-            snapshot = pickle.load(f)
+        from _blake2 import blake2b
+    except ImportError:  # another Python than CPython
+        from hashlib import blake2b
+    return blake2b(key=key, digest_size=_SEAL_BYTES)
+
+
+def _key(create: bool) -> bytes | None:
+    """This user's sealing key (made once, readable by them alone), or None."""
+    path = data_dir() / _KEY_FILE
+    try:
+        key = path.read_bytes()
+        return key if len(key) == _SEAL_BYTES else None
     except FileNotFoundError:
+        if not create:
+            return None
+    except OSError:
         return None
-    except Exception:  # damaged, or written by another version: read the library instead
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(_SEAL_BYTES))
+    except FileExistsError:
+        pass  # another OncoRef made it just now
+    except OSError:
+        return None
+    return _key(create=False)
+
+
+def _seal(key: bytes, data: bytes) -> bytes:
+    mac = _blake2b(key)
+    mac.update(data)
+    return bytes(mac.digest())
+
+
+def load_snapshot(path: Path, current: Fingerprint) -> Snapshot | None:
+    """The snapshot at `path` if this user sealed it and it was made from exactly
+    these files, else None (a miss: the library is read instead)."""
+    key = _key(create=False)
+    if key is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + _SEAL_BYTES
+    body = data[head:]
+    # A plain comparison: the seal guards against a planted file, and nobody can time it.
+    if data[: len(_MAGIC)] != _MAGIC or data[len(_MAGIC) : head] != _seal(key, body):
+        return None
+    try:
+        snapshot = pickle.loads(body)
+    except Exception:  # written by another version of the code: read the library instead
         return None
     if not isinstance(snapshot, Snapshot) or snapshot.fingerprint != current:
         return None
@@ -109,12 +162,17 @@ def load_snapshot(path: Path, current: Fingerprint) -> Snapshot | None:
 
 
 def save_snapshot(path: Path, snapshot: Snapshot) -> bool:
-    """Write atomically; a cache that cannot be written only costs speed."""
+    """Seal and write atomically; a cache that cannot be written only costs speed."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    _remove_stale(path)
     try:
+        key = _key(create=True)
+        if key is None:
+            raise OSError(f"no key to seal it with in {data_dir()}")
+        body = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
-            pickle.dump(snapshot, f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.write(_MAGIC + _seal(key, body) + body)
         os.replace(tmp, path)
         return True
     except Exception as exc:
@@ -122,3 +180,22 @@ def save_snapshot(path: Path, snapshot: Snapshot) -> bool:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         return False
+
+
+def _remove_stale(path: Path) -> None:
+    """Half-written snapshots left by a process that was killed while saving (they can
+    be as large as the library): each names its writer, and one whose writer is gone
+    is removed."""
+    for tmp in path.parent.glob(f"{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 1 : -len(".tmp")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # still running: its save is in progress
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue  # running as someone else, or cannot tell: leave it
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -81,6 +81,10 @@ def entries_for(document: Document, taxonomy: Taxonomy) -> list[dict[str, object
     return entries
 
 
+class NotAnIndexFolder(OSError):
+    """The folder named for the index holds something else: it is never replaced."""
+
+
 class IndexStore:
     def __init__(self, directory: Path, taxonomy: Taxonomy) -> None:
         self.directory = Path(directory)
@@ -119,6 +123,7 @@ class IndexStore:
     ) -> tuple[FileIndex, IndexReport]:
         """Build from scratch in a temporary folder, then rename it into place."""
         started = time.perf_counter()
+        self._refuse_what_is_not_ours()
         if progress:
             progress(f"Building the search index ({reason})…")
         self.directory.parent.mkdir(parents=True, exist_ok=True)
@@ -207,6 +212,29 @@ class IndexStore:
             "docs": {d.id: d.fingerprint for d in library.documents},
             "files": index_files(folder) if folder else {},
         }
+
+    def _refuse_what_is_not_ours(self) -> None:
+        """Only an empty folder, or one holding an index OncoRef wrote (it has our
+        manifest, however damaged), may be replaced: anything else is someone's files."""
+        folder = self.directory
+        if not folder.exists() and not folder.is_symlink():
+            return
+        if not folder.is_dir() or folder.is_symlink():
+            raise NotAnIndexFolder(
+                f"{folder} is not a folder; OncoRef will not replace it. "
+                "Name a new or empty folder for the index."
+            )
+        if (folder / MANIFEST).is_file():
+            return
+        try:
+            empty = next(folder.iterdir(), None) is None
+        except OSError as exc:
+            raise NotAnIndexFolder(f"{folder} cannot be read: {exc.strerror}") from exc
+        if not empty:
+            raise NotAnIndexFolder(
+                f"{folder} holds files that are not an OncoRef index; OncoRef will not "
+                "replace or delete them. Name a new or empty folder for the index."
+            )
 
     def _remove_leftovers(self) -> None:
         for stale in self.directory.parent.glob(self.directory.name + ".tmp-*"):

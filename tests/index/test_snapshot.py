@@ -9,7 +9,7 @@ import pytest
 
 from index import library as library_module
 from index.session import Session, open_session
-from index.snapshot import Snapshot, fingerprint, load_snapshot, save_snapshot
+from index.snapshot import Snapshot, fingerprint, load_snapshot, save_snapshot, snapshot_path
 from tests.conftest import write
 
 
@@ -117,3 +117,50 @@ def test_an_unwritable_cache_only_costs_speed(
     session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix")
     assert not save_snapshot(blocked / "s.snapshot", Snapshot(fingerprint([clinic]), session))
     assert "could not save the startup cache" in capsys.readouterr().err
+
+
+class _Planted:
+    """Unpickling this would leave a file behind: proof that code ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (self.marker, "code ran"))  # type: ignore[return-value]
+
+
+def test_a_planted_snapshot_never_runs_code(clinic: Path, tmp_path: Path) -> None:
+    import pickle
+
+    start(clinic, tmp_path / "ix")  # a real snapshot, sealed with this user's key
+    path = snapshot_path(tmp_path / "ix")
+    marker = tmp_path / "marker"
+    body = pickle.dumps(_Planted(marker))
+    sealed = path.read_bytes()
+    path.write_bytes(sealed[:40] + body)  # the magic and another file's seal
+    _, pages = start(clinic, tmp_path / "ix")
+    assert not marker.exists()
+    assert "first version" in pages["alpha"]
+    key = Path(os.environ["ONCOREF_DATA_DIR"]) / "snapshot.key"
+    assert key.stat().st_mode & 0o077 == 0  # the key is the user's alone
+    assert not str(key).startswith(str(tmp_path / "ix"))
+
+
+def test_a_save_cut_short_by_a_kill_leaves_no_file_behind_for_good(
+    clinic: Path, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout.strip()
+    path = snapshot_path(tmp_path / "ix")
+    stale = write(path.with_name(f"{path.name}.{gone}.tmp"), b"\x00" * 4096)
+    live = write(path.with_name(f"{path.name}.{os.getppid()}.tmp"), b"in progress")
+    start(clinic, tmp_path / "ix")
+    assert not stale.exists() and live.exists()
+    assert path.exists()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from index.cli import parse, run
 from index.glossary import load_glossary
 from index.library import load_library
 from index.search.searcher import Searcher
@@ -142,3 +143,38 @@ def test_a_manifest_nested_too_deep_to_read_is_damage_not_a_crash(tmp_path: Path
     ix, report = store.ensure(load_library([lib]))
     assert report.action == "built" and "damaged" in report.reason
     assert found(ix, "enzymes") == ["alpha"]
+
+
+@pytest.mark.parametrize("kind", ["a folder of someone's files", "a file"])
+def test_an_index_folder_that_holds_something_else_is_never_replaced(
+    tmp_path: Path, kind: str
+) -> None:
+    lib, _ = setup(tmp_path)
+    target = tmp_path / "Documents"
+    if kind == "a file":
+        write(target, "my notes")
+    else:
+        write(target / "letter.txt", "Dear Doctor")
+        write(target / "photos" / "scan.jpg", b"\xff\xd8\xff")
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    for command in (["index"], ["index", "--rebuild"], ["search", "enzymes"]):
+        args = [*command, "--no-bundled", "--library", str(lib), "--index-dir", str(target)]
+        code = run(parse(args))
+        assert code == 4, command
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+    if kind == "a file":
+        assert target.read_text() == "my notes"
+    else:
+        assert (target / "letter.txt").read_text() == "Dear Doctor"
+
+
+def test_an_empty_folder_or_an_earlier_index_may_be_used(tmp_path: Path) -> None:
+    lib, _ = setup(tmp_path)
+    (tmp_path / "empty").mkdir()
+    ix, report = IndexStore(tmp_path / "empty", load_taxonomy()[0]).ensure(load_library([lib]))
+    assert report.action == "built" and found(ix, "enzymes") == ["alpha"]
+    ix.close()
+    write(tmp_path / "empty" / MANIFEST, "damaged")
+    ix, report = IndexStore(tmp_path / "empty", load_taxonomy()[0]).ensure(load_library([lib]))
+    assert report.action == "built"  # our own damaged index is rebuilt
+    ix.close()
