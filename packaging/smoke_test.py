@@ -244,7 +244,7 @@ def check_install_for_one_user(box: Sandbox) -> None:
     expect_clean(run)
     entry = (home / ".local/share/applications/oncoref.desktop").read_text(encoding="utf-8")
     fields = dict(line.split("=", 1) for line in entry.splitlines() if "=" in line)
-    installed = home / ".local/share/OncoRef/OncoRef"
+    installed = home / ".local/lib/OncoRef/OncoRef"
     assert fields["Exec"] == str(installed) and fields["Icon"] == "oncoref", fields
     assert (home / ".local/share/icons/hicolor/256x256/apps/oncoref.png").is_file()
     validator = shutil.which("desktop-file-validate")  # desktop-file-utils, where installed
@@ -265,8 +265,10 @@ def check_bundle_unchanged(box: Sandbox) -> None:
     changed = sorted(k for k in set(box.before) | set(after) if box.before.get(k) != after.get(k))
     assert not changed, f"written inside the bundle: {changed[:10]}"
     written = sorted(str(p.relative_to(box.home)) for p in box.home.rglob("*") if p.is_file())
-    # The program wrote only to the user's cache and settings (and the handout it was asked for).
-    assert all(p.startswith((".cache/", ".config/", "handout.pdf")) for p in written), written
+    # The program wrote only to the user's cache, settings and data folder (and the handout
+    # it was asked for).
+    own = (".cache/", ".config/", ".local/share/OncoRef/", "handout.pdf")
+    assert all(p.startswith(own) for p in written), written
 
 
 CHECKS: list[Callable[[Sandbox], None]] = [

@@ -2,10 +2,11 @@
 # Install OncoRef from this folder (the unpacked bundle) so it appears in the
 # desktop's applications menu.
 #   ./install.sh            as root: for everyone, into /opt/OncoRef
-#   ./install.sh --user     for you alone, into ~/.local/share/OncoRef
+#   ./install.sh --user     for you alone, into ~/.local/lib/OncoRef
 #   ./install.sh --uninstall [--user]
-# The program never writes to where it is installed; each person's settings and
-# search cache go to their own ~/.config/OncoRef and ~/.cache/OncoRef.
+# The program never writes to where it is installed; each person's settings,
+# search cache and own data go to their ~/.config/OncoRef, ~/.cache/OncoRef and
+# ~/.local/share/OncoRef (which installing and removing never touch).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 mode=system
@@ -25,7 +26,7 @@ if [ "$mode" = system ]; then
   app=/opt/OncoRef bin=/usr/local/bin share=/usr/share
 else
   data=${XDG_DATA_HOME:-$HOME/.local/share}
-  app=$data/OncoRef bin=$HOME/.local/bin share=$data
+  app=$HOME/.local/lib/OncoRef bin=$HOME/.local/bin share=$data
 fi
 
 if [ "$action" = uninstall ]; then
