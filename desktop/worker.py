@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from index.model import SearchResult
+from index.model import Cancelled, SearchResult
 
 if TYPE_CHECKING:
     from index.session import Session
@@ -57,19 +57,25 @@ class SessionWorker(QObject):
         try:
             newest = self._opening or self.session
             if newest is not None and newest.folders == [p.expanduser() for p in folders]:
-                session = newest.reload()
+                session = newest.reload(checkpoint=_checkpoint)
             else:
                 # Imported here, on this thread, so the window never waits for it.
                 from index.session import open_session
 
                 session = open_session(
-                    folders, bundled=self.bundled, index_dir=self.index_dir, use_snapshot=True
+                    folders,
+                    bundled=self.bundled,
+                    index_dir=self.index_dir,
+                    use_snapshot=True,
+                    checkpoint=_checkpoint,
                 )
             doc = session.library.get(first_doc) or session.library.get(
                 session.first_document() or ""
             )
             pages = {doc.id: session.page(doc.id)} if doc is not None else {}
             watch = session.watch_list()
+        except Cancelled:
+            return  # the window is closing
         except Exception as exc:  # a library must never take the window down
             self.failed.emit(f"The library could not be opened: {exc}")
             return
@@ -88,7 +94,9 @@ class SessionWorker(QObject):
         import index.render.document  # noqa: F401  (so the window's first use does not wait)
 
         try:
-            session.searcher(progress=self.progress.emit)
+            session.searcher(progress=self.progress.emit, checkpoint=_checkpoint)
+        except Cancelled:
+            return  # the window is closing; the index is left as it was
         except Exception as exc:
             self.failed.emit(f"Search is not available: the index could not be built ({exc}).")
             return
@@ -122,6 +130,12 @@ class SessionWorker(QObject):
         self._opening = self.session = None
 
 
+def _checkpoint() -> None:
+    """Between documents: stop reading or indexing when the window is closing."""
+    if QThread.currentThread().isInterruptionRequested():
+        raise Cancelled
+
+
 class WorkerThread(QThread):
     """A QThread that owns a SessionWorker and shuts it down cleanly."""
 
@@ -131,7 +145,10 @@ class WorkerThread(QThread):
         worker.moveToThread(self)
 
     def stop(self) -> None:
+        """Ask the work in progress to stop (it does so between two documents), then
+        wait for it: a thread still running when the window is destroyed would end
+        the program with an error."""
         self.requestInterruption()
         self.quit()
-        self.wait(5000)
+        self.wait()
         self.worker.close()

@@ -16,14 +16,17 @@ from typing import Any, TypeVar
 
 from index import formats
 from index.meta import MetaReport, build_metadata, parse_yaml_mapping
-from index.model import Document, Library, Problem, Severity
+from index.model import Checkpoint, Document, Library, Problem, Severity
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 T = TypeVar("T")
 
 
 def load_library(
-    roots: Iterable[Path], bundled: Path | None = None, previous: Library | None = None
+    roots: Iterable[Path],
+    bundled: Path | None = None,
+    previous: Library | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> Library:
     """Load every document below `roots`, in a stable order. Documents of a
     `previous` reading whose file and sidecar are unchanged are taken over as they
@@ -43,6 +46,8 @@ def load_library(
             continue
         is_bundled = bundled is not None and _same_path(root, bundled)
         for path in _walk(root, library.problems):
+            if checkpoint:
+                checkpoint()
             doc_id = path.relative_to(root).with_suffix("").as_posix()
             if doc_id in seen_ids:
                 library.problems.append(

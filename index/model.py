@@ -6,6 +6,7 @@ Nothing here knows about Whoosh, Qt or files on disk.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +17,14 @@ DISCLAIMER = "Information, not medical advice. Talk with your care team about yo
 
 # Links to glossary entries in rendered documents: `glossary:SLUG` or `glossary:nci-NNN`.
 GLOSSARY_SCHEME = "glossary:"
+
+
+class Cancelled(Exception):
+    """Long work (reading a library, indexing) was asked to stop: the program is closing."""
+
+
+# Called between documents by long work; raises Cancelled when it should stop.
+Checkpoint = Callable[[], None]
 
 
 class SectionKind(StrEnum):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import formats
-from index.model import Document, Problem, SearchResult
+from index.model import Checkpoint, Document, Problem, SearchResult
 from index.paths import bundled_library_dir, cache_dir, prebuilt_index_dir
 
 # Whoosh is imported when the index is first used, and the loaders (markdown-it,
@@ -100,7 +100,12 @@ class Session:
 
     # -- searching ----------------------------------------------------------------
 
-    def searcher(self, progress: Progress | None = None, rebuild: bool = False) -> Searcher:
+    def searcher(
+        self,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        checkpoint: Checkpoint | None = None,
+    ) -> Searcher:
         """The index, brought up to date with the library on first use.
 
         The bundled documents come from the prebuilt index shipped with a package
@@ -124,9 +129,9 @@ class Session:
             if own.documents or not indexes:
                 store = IndexStore(self.index_dir, self.taxonomy)
                 if rebuild:
-                    ix, report = store.rebuild(own, progress, "asked to")
+                    ix, report = store.rebuild(own, progress, "asked to", checkpoint)
                 else:
-                    ix, report = store.ensure(own, progress)
+                    ix, report = store.ensure(own, progress, checkpoint)
                 indexes.append(ix)
             if prebuilt is not None:
                 report.prebuilt = prebuilt_index_dir()
@@ -190,14 +195,16 @@ class Session:
 
     # -- changes ----------------------------------------------------------------
 
-    def reload(self) -> Session:
+    def reload(self, checkpoint: Checkpoint | None = None) -> Session:
         """A new session of the library as it is now on disk. Documents whose file
         and sidecar are unchanged are taken over without being read again."""
         from index.library import load_library
         from index.snapshot import fingerprint, snapshot_path
 
         stamp = fingerprint(self.roots)  # before reading, as when opening
-        library = load_library(self.roots, bundled=self.bundled_root, previous=self.library)
+        library = load_library(
+            self.roots, bundled=self.bundled_root, previous=self.library, checkpoint=checkpoint
+        )
         session = Session(
             library=library,
             glossary=self.glossary,
@@ -262,6 +269,7 @@ def open_session(
     index_dir: Path | None = None,
     *,
     use_snapshot: bool = False,
+    checkpoint: Checkpoint | None = None,
 ) -> Session:
     """The bundled library (unless `bundled` is false) and the folders in `libraries`.
 
@@ -289,7 +297,7 @@ def open_session(
     from index.taxonomy import load_taxonomy
 
     bundled_root = bundled_library_dir() if bundled else None
-    library = load_library(roots, bundled=bundled_root)
+    library = load_library(roots, bundled=bundled_root, checkpoint=checkpoint)
     glossary, glossary_problems = load_glossary()
     synonyms, synonym_problems = load_synonyms()
     taxonomy, taxonomy_problems = load_taxonomy()

@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from index.model import Document, Library
+from index.model import Checkpoint, Document, Library
 from index.search.schema import SCHEMA_VERSION, make_schema
 from index.taxonomy import Taxonomy
 
@@ -93,7 +93,10 @@ class IndexStore:
     # -- named steps ----------------------------------------------------------
 
     def ensure(
-        self, library: Library, progress: Progress | None = None
+        self,
+        library: Library,
+        progress: Progress | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> tuple[FileIndex, IndexReport]:
         """An index that matches the library: opened, updated or rebuilt as needed."""
         started = time.perf_counter()
@@ -110,16 +113,22 @@ class IndexStore:
             except Exception as exc:
                 reason, ix = f"index cannot be opened ({type(exc).__name__})", None
         if ix is None or manifest is None:
-            ix, report = self.rebuild(library, progress, reason or "no index yet")
+            ix, report = self.rebuild(library, progress, reason or "no index yet", checkpoint)
         else:
-            report = self._update(ix, manifest["docs"], library, progress)
+            report = self._update(ix, manifest["docs"], library, progress, checkpoint)
             if report.sections != expected:
-                ix, report = self.rebuild(library, progress, "index and library disagree")
+                ix, report = self.rebuild(
+                    library, progress, "index and library disagree", checkpoint
+                )
         report.seconds = time.perf_counter() - started
         return ix, report
 
     def rebuild(
-        self, library: Library, progress: Progress | None = None, reason: str = "asked to"
+        self,
+        library: Library,
+        progress: Progress | None = None,
+        reason: str = "asked to",
+        checkpoint: Checkpoint | None = None,
     ) -> tuple[FileIndex, IndexReport]:
         """Build from scratch in a temporary folder, then rename it into place."""
         started = time.perf_counter()
@@ -135,10 +144,17 @@ class IndexStore:
             ix = whoosh_index.create_in(str(tmp), make_schema())
             writer = ix.writer(limitmb=256)
             count = 0
-            for document in library.documents:
-                for entry in entries_for(document, self.taxonomy):
-                    writer.add_document(**entry)
-                    count += 1
+            try:
+                for document in library.documents:
+                    if checkpoint:
+                        checkpoint()
+                    for entry in entries_for(document, self.taxonomy):
+                        writer.add_document(**entry)
+                        count += 1
+            except BaseException:
+                writer.cancel()  # closes its files, so the folder can be removed
+                ix.close()
+                raise
             writer.commit(optimize=True)
             ix.close()
             _write_json(tmp / MANIFEST, self._manifest(library, count, "ready", tmp))
@@ -162,7 +178,12 @@ class IndexStore:
         return whoosh_index.open_dir(str(self.directory)), report
 
     def _update(
-        self, ix: FileIndex, indexed: dict[str, str], library: Library, progress: Progress | None
+        self,
+        ix: FileIndex,
+        indexed: dict[str, str],
+        library: Library,
+        progress: Progress | None,
+        checkpoint: Checkpoint | None,
     ) -> IndexReport:
         wanted = {d.id: d for d in library.documents}
         added = [i for i in wanted if i not in indexed]
@@ -183,6 +204,8 @@ class IndexStore:
             for doc_id in changed + removed:
                 writer.delete_by_term("doc", doc_id)
             for doc_id in added + changed:
+                if checkpoint:
+                    checkpoint()
                 for entry in entries_for(wanted[doc_id], self.taxonomy):
                     writer.add_document(**entry)
         except BaseException:

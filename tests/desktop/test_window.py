@@ -523,3 +523,35 @@ def test_search_results_wrap_to_the_width_of_the_sidebar(qtbot: QtBot, window: M
     narrow = widths_and_heights()
     assert narrow[0][0] < wide[0][0]
     assert sum(h for _, h in narrow) > sum(h for _, h in wide)  # more lines each
+
+
+def test_closing_while_the_index_is_being_built_stops_it_and_exits_cleanly(
+    qtbot: QtBot, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from index.search import store
+
+    folder = tmp_path / "clinic"
+    for n in range(80):
+        write(folder / f"leaflet-{n}.md", f"---\ntitle: Leaflet {n}\n---\n# Part\n\nText {n}.\n")
+    real = store.entries_for
+
+    def slow(document, taxonomy):  # type: ignore[no-untyped-def]
+        time.sleep(0.1)  # 80 documents: 8 s of indexing
+        return real(document, taxonomy)
+
+    monkeypatch.setattr(store, "entries_for", slow)
+    settings.folders = [folder]
+    make_application()
+    window = MainWindow(index_dir=tmp_path / "index", settings=settings, bundled=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=20000):
+        window.show()
+    qtbot.wait(500)  # indexing has started
+    assert not window.searchable
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 3
+    assert window.worker_thread.isFinished()
+    assert not list(tmp_path.glob("index.tmp-*"))  # the half-built index was removed
