@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QLineEdit, QTreeView, QVBoxLayout, QWidget
 
+from desktop.theme import as_rich_text
 from index.contents import Node, build_tree
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class ContentsModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return node.label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return node.tooltip or node.label
+            return as_rich_text(node.tooltip or node.label)
         if role == DOC_ROLE:
             return node.doc
         if role == SECTION_ROLE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class HandoutDialog(QDialog):
         self.setAccessibleName("Print a handout")
 
         intro = QLabel(
-            f"<b>{doc.title}</b><br>Tick the sections to give the patient. "
+            f"<b>{html.escape(doc.title)}</b><br>Tick the sections to give the patient. "
             "A section brings the sections inside it along.",
             self,
         )
@@ -79,7 +80,7 @@ class HandoutDialog(QDialog):
         clinic, phone = settings.clinic, settings.phone
         given = " · ".join(p for p in (clinic, phone) if p)
         self.clinic = QLabel(
-            f"Given by: <b>{given}</b> (change it in Settings)"
+            f"Given by: <b>{html.escape(given)}</b> (change it in Settings)"
             if given
             else "Add your clinic's name and phone number in Settings to print them.",
             self,

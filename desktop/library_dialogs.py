@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.settings import Settings
+from desktop.theme import as_rich_text
 from index.model import Problem, Severity
 
 
@@ -151,8 +152,8 @@ class ProblemsDialog(QDialog):
                     problem.action,
                 ]
             )
-            item.setToolTip(0, str(problem.path))
-            item.setToolTip(2, message)
+            item.setToolTip(0, as_rich_text(str(problem.path)))
+            item.setToolTip(2, as_rich_text(message))
             self.tree.addTopLevelItem(item)
         for column in range(4):
             self.tree.resizeColumnToContents(column)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.glossary_views import entry_html
-from desktop.theme import muted_color
+from desktop.theme import as_rich_text, muted_color
 
 if TYPE_CHECKING:
     from index.model import SearchHit, SearchResult
@@ -177,7 +177,7 @@ class SearchPanel(QWidget):
         item = QListWidgetItem()
         item.setData(HIT_ROLE, hit)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}, in {hit.title}")
-        item.setToolTip(f"{hit.title} › {path}")
+        item.setToolTip(as_rich_text(f"{hit.title} › {path}"))
         self.list.addItem(item)
         self.list.setItemWidget(item, label)
         self._fit(item)

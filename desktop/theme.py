@@ -113,6 +113,15 @@ def _palette(palette: QPalette, colors: dict[QPalette.ColorRole, str], disabled:
     return palette
 
 
+def as_rich_text(plain: str) -> str:
+    """Text from a document or a file name (a title, a path), for a place Qt may read
+    as rich text (tooltips, labels): shown as written, never as markup, so a title
+    holding `<img src="file:...">` cannot make Qt load anything."""
+    # Escaped here rather than with the html module, which start-up does not import.
+    escaped = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "<p style='white-space:pre-wrap'>" + escaped + "</p>"
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Text).lightness() > 128
 

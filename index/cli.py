@@ -223,9 +223,11 @@ def _list(session: Session, args: argparse.Namespace) -> int:
         for row in rows:
             types = ", ".join(row["types"]) or "no cancer type"
             print(
-                f"{row['doc']}\n    {row['title']}\n"
-                f"    {types} · {row['source'] or 'unknown source'}"
-                f" · {row['sections']} sections"
+                _safe(
+                    f"{row['doc']}\n    {row['title']}\n"
+                    f"    {types} · {row['source'] or 'unknown source'}"
+                    f" · {row['sections']} sections"
+                )
             )
         _warn_problems(session)
     return EXIT_OK
@@ -251,15 +253,15 @@ def _outline(session: Session, args: argparse.Namespace) -> int:
     from index.meta import review_overdue
 
     meta = document.meta
-    print(document.title)
+    print(_safe(document.title))
     facts = [meta.source, meta.audience and f"for {meta.audience}s"]
     if meta.last_reviewed:
         overdue = " (review overdue)" if review_overdue(meta) else ""
         facts.append(f"last reviewed {meta.last_reviewed.isoformat()}{overdue}")
-    print("  " + " · ".join(f for f in facts if f))
+    print(_safe("  " + " · ".join(f for f in facts if f)))
     for section in document.sections:
         marker = "💬 " if section.kind is SectionKind.COMMENTS else ""
-        print(f"{'  ' * section.level}{marker}{section.heading}  [{section.id}]")
+        print(_safe(f"{'  ' * section.level}{marker}{section.heading}  [{section.id}]"))
     return EXIT_OK
 
 
@@ -473,17 +475,17 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
 def _print_result(result: SearchResult, out: TextIO) -> None:
     bold = out.isatty()
     if result.definition:
-        print(f"{result.definition.term}: {result.definition.definition}\n", file=out)
+        print(_safe(f"{result.definition.term}: {result.definition.definition}\n"), file=out)
     if result.message:
-        print(result.message + "\n", file=out)
+        print(_safe(result.message + "\n"), file=out)
     elif result.did_you_mean:
-        print(f"Did you mean: {result.did_you_mean}\n", file=out)
+        print(_safe(f"Did you mean: {result.did_you_mean}\n"), file=out)
     last_doc = None
     for hit in result.hits:
         if hit.doc != last_doc:
-            print(f"{hit.title}  [{hit.doc}]", file=out)
+            print(_safe(f"{hit.title}  [{hit.doc}]"), file=out)
             last_doc = hit.doc
-        print(f"  § {' › '.join(hit.path)}  [#{hit.section}]", file=out)
+        print(_safe(f"  § {' › '.join(hit.path)}  [#{hit.section}]"), file=out)
         print(f"    {_terminal_snippet(hit.snippet, bold)}", file=out)
 
 
@@ -492,8 +494,21 @@ def _terminal_snippet(snippet: str, bold: bool) -> str:
     import re
 
     on, off = ("\033[1m", "\033[0m") if bold else ("*", "*")
-    marked = re.sub(r"<b>(.*?)</b>", lambda m: on + m.group(1) + off, snippet)
-    return html.unescape(marked)
+    parts = re.split(r"<b>(.*?)</b>", snippet)  # text, matched word, text, ...
+    return "".join(
+        on + _safe(html.unescape(part)) + off if n % 2 else _safe(html.unescape(part))
+        for n, part in enumerate(parts)
+    )
+
+
+# Control characters (terminal escape sequences among them) in what documents say.
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+
+
+def _safe(text: str) -> str:
+    """Text from documents for a terminal: control characters shown as `\\x1b` and
+    the like, never sent raw (an escape sequence in a title must not drive it)."""
+    return text.translate(_CONTROL)
 
 
 def _print_json(data: Any, *, one_line: bool = False) -> None:

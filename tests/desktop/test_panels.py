@@ -112,3 +112,31 @@ def test_the_reading_pane_opens_goes_back_and_remembers_the_place(
     assert settings.last_read == ("port", "infection")
     pane.go_home()
     assert pane.shown_doc == "" and "Caring for your port" in pane.reader.toPlainText()
+
+
+def test_titles_are_shown_as_written_never_as_markup(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.handout_dialog import HandoutDialog
+
+    make_application()
+    picture = write(tmp_path / "secret.png", b"\x89PNG\r\n")
+    title = f'Port care <img src="file://{picture}"> <b>bold</b>'
+    folder = tmp_path / "clinic"
+    write(folder / "port.md", f"---\ntitle: '{title}'\n---\n# Flushing\n\nSaline.\n")
+    session = open_session([folder], bundled=False, index_dir=tmp_path / "ix")
+    panel = ContentsPanel()
+    qtbot.addWidget(panel)
+    panel.set_library(session.library, session.taxonomy)
+    doc_row = panel.model.index(0, 0, panel.model.index(0, 0))
+    tip = doc_row.data(Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip and "&lt;img" in tip
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    (doc,) = session.library.documents
+    dialog = HandoutDialog(doc, session.renderer(), None, settings)
+    qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QLabel
+
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "<img" not in shown and "&lt;img" in shown
+    session.close()

@@ -169,3 +169,19 @@ def test_a_wrong_command_line_gets_the_whole_usage_and_exit_2(
         err = capsys.readouterr().err
         assert exited.value.code == 2, args
         assert "COMMAND" in err and "error:" in err, args  # the full usage, not the window's
+
+
+def test_escape_sequences_in_a_title_never_reach_the_terminal_raw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "clinic"
+    write(
+        folder / "odd.md",
+        '---\ntitle: "Red \\e[31m alert \\a bell"\n---\n# Part \\e[2J\n\nSaline flush.\n',
+    )
+    common = ["--no-bundled", "--library", str(folder), "--index-dir", str(tmp_path / "ix")]
+    for command in (["list"], ["outline", "odd"], ["search", "saline"]):
+        code, out, _ = run(capsys, *command, *common)
+        assert code == 0, command
+        assert "\x1b" not in out and "\x07" not in out, command
+        assert "\\x1b[31m" in out, command  # shown, so a person sees what is there
