@@ -85,10 +85,16 @@ class Session:
     def watch_list(self) -> list[str]:
         """The clinic's folders (not the bundled one, which never changes), every
         folder below them and every document and sidecar in them: a change to any
-        of them means the library must be read again."""
+        of them means the library must be read again. For a folder that is missing,
+        the nearest folder above it."""
         paths: list[str] = []
         for root in self.folders:
             if not root.is_dir():
+                # Gone (or not there yet): watch the nearest folder above it that is
+                # there, so that the folder coming back is seen.
+                above = next((p for p in root.parents if p.is_dir()), None)
+                if above is not None:
+                    paths.append(str(above))
                 continue
             paths.append(str(root))
             for path in sorted(root.rglob("*")):

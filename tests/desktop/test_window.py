@@ -555,3 +555,24 @@ def test_closing_while_the_index_is_being_built_stops_it_and_exits_cleanly(
     assert time.monotonic() - started < 3
     assert window.worker_thread.isFinished()
     assert not list(tmp_path.glob("index.tmp-*"))  # the half-built index was removed
+
+
+def test_a_clinic_folder_deleted_and_made_again_is_followed(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "clinic"
+    write(folder / "diet.md", "---\ntitle: Eating well\n---\nSmall meals.\n")
+    settings.folders = [folder]
+    window = open_window(qtbot, settings, tmp_path / "index", watch_delay_ms=50)
+    assert "Eating well" in [label for label, _, _ in tree_rows(window)]
+    with qtbot.waitSignal(window.library_changed, timeout=20000):
+        shutil.rmtree(folder)
+    assert "Eating well" not in [label for label, _, _ in tree_rows(window)]
+    assert any("not found" in p.message for p in window.session.problems)
+    with qtbot.waitSignal(window.library_changed, timeout=20000):
+        write(folder / "diet.md", "---\ntitle: Eating well again\n---\nSmall meals.\n")
+    qtbot.waitUntil(
+        lambda: "Eating well again" in [label for label, _, _ in tree_rows(window)], timeout=20000
+    )
