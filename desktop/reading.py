@@ -34,6 +34,7 @@ class ReadingPane(QWidget):
         self.session: Session | None = None
         self.history = History()
         self.shown_doc: str | None = None  # "" for the home page, None for nothing yet
+        self.shown_page: str | None = None  # the session's page key (a long document has several)
         self.zoom = settings.zoom
 
         self.reader = Reader(self)
@@ -63,7 +64,7 @@ class ReadingPane(QWidget):
         if first:
             return
         here = self.here()
-        self.shown_doc = None
+        self.shown_doc = self.shown_page = None
         if here.doc is not None and session.library.get(here.doc) is None:
             here = Location(None)
         scroll = self.reader.verticalScrollBar().value()
@@ -98,11 +99,13 @@ class ReadingPane(QWidget):
         self.reader.document().setDefaultStyleSheet(reader_css(self.palette()))
         if doc is None and self.shown_doc != "":
             self.reader.show_html(home_html(self.session))
-            self.shown_doc = ""
-        elif doc is not None and self.shown_doc != doc.id:
-            self.reader.show_html(self.session.page(doc.id))
-            self.shown_doc = doc.id
-            self.find_bar.refresh()
+            self.shown_doc, self.shown_page = "", None
+        elif doc is not None:
+            key = self.session.page_key(doc.id, location.section)
+            if self.shown_page != key:
+                self.reader.show_html(self.session.page(key))
+                self.shown_doc, self.shown_page = doc.id, key
+                self.find_bar.refresh()
         self.reader.scroll_to_section(location.section)
         self.reader.highlight_words(list(highlight))
         if doc is not None:

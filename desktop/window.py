@@ -431,7 +431,8 @@ class MainWindow(QMainWindow):
             if entry is not None:
                 self.popup.show_entry(entry, where)
         elif href.startswith("doc:"):
-            self.reading.go(Location(href[4:]))
+            doc, _, section = href[4:].partition("#")
+            self.reading.go(Location(doc, section or None))
         elif href.startswith(("https://", "http://", "mailto:")):
             QDesktopServices.openUrl(QUrl(href))  # the system browser, only on a click
         elif href.startswith("#"):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import formats
-from index.model import Checkpoint, Document, Problem, SearchResult
+from index.model import Checkpoint, Document, Problem, SearchResult, Section
 from index.paths import bundled_library_dir, cache_dir, prebuilt_index_dir
 
 # Whoosh is imported when the index is first used, and the loaders (markdown-it,
@@ -34,6 +34,45 @@ if TYPE_CHECKING:
 
 # What one window search returns at most.
 WINDOW_RESULTS = 40
+# How much of a document one page of the reader holds, in characters and in lines
+# (a table row, a list item or a paragraph is a line: rendering time grows with the
+# lines more than with the characters). Rendering and laying out rich text happen
+# on the window's thread, so a longer document is shown in parts. The largest
+# bundled document has 30,000 characters in 190 lines; a page of the most lines
+# renders in about a third of a second.
+PAGE_CHARS = 200_000
+PAGE_LINES = 1_500
+PART_MARK = "@part"
+
+
+def page_parts(document: Document) -> list[tuple[int, int]]:
+    """The document's sections split into pages of at most PAGE_CHARS and PAGE_LINES
+    (a section longer than that alone is a page, cut short): (first, end) indexes."""
+    parts: list[tuple[int, int]] = []
+    start, chars, lines = 0, 0, 0
+    for n, section in enumerate(document.sections):
+        length, count = len(section.body) + len(section.heading), section.body.count("\n") + 1
+        if n > start and (chars + length > PAGE_CHARS or lines + count > PAGE_LINES):
+            parts.append((start, n))
+            start, chars, lines = n, 0, 0
+        chars, lines = chars + length, lines + count
+    parts.append((start, len(document.sections)))
+    return parts
+
+
+def _within_budget(section: Section) -> Section:
+    """A section too long for one page, cut at a line, with a note saying so."""
+    if len(section.body) <= PAGE_CHARS and section.body.count("\n") < PAGE_LINES:
+        return section
+    from dataclasses import replace
+
+    lines = section.body[:PAGE_CHARS].split("\n")[:PAGE_LINES]
+    body = "\n".join(lines[:-1] if len(lines) > 1 else lines)
+    note = (
+        "\n\n*This section is too long to show whole: its first part is shown. "
+        "Search finds words in all of it.*"
+    )
+    return replace(section, body=body + note)
 
 
 @dataclass
@@ -190,14 +229,58 @@ class Session:
             self._renderer = DocumentRenderer(self.glossary)
         return self._renderer
 
-    def page(self, doc_id: str) -> str:
-        """A document as the reader's HTML, rendered once."""
-        if doc_id not in self.pages:
+    def page(self, key: str) -> str:
+        """A page of the reader as HTML, rendered once. The key is a document id (its
+        first part, or all of it) or, for the later parts of a very long document,
+        what page_key() says."""
+        if key not in self.pages:
+            doc_id, _, number = key.partition(PART_MARK)
             document = self.library.get(doc_id)
             if document is None:
-                raise KeyError(doc_id)
-            self.pages[doc_id] = self.renderer().document_html(document)
-        return self.pages[doc_id]
+                raise KeyError(key)
+            parts = page_parts(document)
+            part = int(number) if number.isdigit() and int(number) < len(parts) else 0
+            self.pages[key] = self._render_part(document, parts, part)
+        return self.pages[key]
+
+    def page_key(self, doc_id: str, section: str | None = None) -> str:
+        """The page that shows `section` of a document (the first page when None)."""
+        document = self.library.get(doc_id)
+        if document is None or section is None:
+            return doc_id
+        parts = page_parts(document)
+        if len(parts) == 1:
+            return doc_id
+        at = next((n for n, s in enumerate(document.sections) if s.id == section), 0)
+        part = next(n for n, (start, end) in enumerate(parts) if start <= at < end)
+        return doc_id if part == 0 else f"{doc_id}{PART_MARK}{part}"
+
+    def _render_part(self, document: Document, parts: list[tuple[int, int]], part: int) -> str:
+        from html import escape
+
+        start, end = parts[part]
+        sections = [_within_budget(s) for s in document.sections[start:end]]
+        if len(parts) == 1:
+            return self.renderer().document_html(document, sections)
+        note = (
+            f'<p class="overdue">This document is long, so it is shown in {len(parts)} parts; '
+            f"this is part {part + 1}. Search finds words in every part.</p>"
+        )
+        html = self.renderer().document_html(document, sections)
+        links = []
+        if part > 0:
+            before = document.sections[parts[part - 1][0]]
+            links.append(
+                f'<a href="doc:{escape(document.id)}#{escape(before.id)}">'
+                f"Previous part: {escape(before.heading)}</a>"
+            )
+        if part + 1 < len(parts):
+            after = document.sections[end]
+            links.append(
+                f'<a href="doc:{escape(document.id)}#{escape(after.id)}">'
+                f"Next part: {escape(after.heading)}</a>"
+            )
+        return note + html + "".join(f"<p>{link}</p>" for link in links)
 
     # -- changes ----------------------------------------------------------------
 

@@ -140,3 +140,35 @@ def test_titles_are_shown_as_written_never_as_markup(qtbot: QtBot, tmp_path: Pat
     shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "<img" not in shown and "&lt;img" in shown
     session.close()
+
+
+def test_a_very_long_document_is_shown_in_parts_that_link_to_each_other(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from index.session import PAGE_CHARS, PAGE_LINES
+
+    make_application()
+    folder = tmp_path / "clinic"
+    row = "| drug | dose note |\n"
+    table = "| Name | Note |\n| --- | --- |\n" + row * (PAGE_LINES + 200)
+    words = "Plain words about care. " * (PAGE_CHARS // 100)
+    parts = [f"# Chapter {n}\n\n{words}" for n in range(1, 6)]
+    write(
+        folder / "long.md",
+        "---\ntitle: A long book\n---\n" + "\n".join(parts) + "\n# Doses\n\n" + table,
+    )
+    session = open_session([folder], bundled=False, index_dir=tmp_path / "ix")
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    pane = ReadingPane(settings)
+    qtbot.addWidget(pane)
+    pane.set_session(session)
+    pane.open(Location("long"))
+    first = pane.reader.toPlainText()
+    assert "shown in" in first and "Chapter 1" in first and "Next part" in first
+    assert "Doses" not in first
+    pane.open(Location("long", "doses"))  # from the contents, a search hit
+    last = pane.reader.toPlainText()
+    assert pane.reader.current_section() == "doses"
+    assert "too long to show whole" in last and "Previous part" in last
+    assert len(last) < PAGE_CHARS
+    session.close()
