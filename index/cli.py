@@ -140,6 +140,7 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--clinic", help="the clinic's name (default: the one set in the window)")
     p.add_argument("--phone", help="the clinic's phone number (default: as set)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
 
     p = sub.add_parser("index", parents=[common], help="build or update the search index")
     p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
@@ -399,6 +400,12 @@ def _print(session: Session, args: argparse.Namespace, handouts: HandoutWriter |
     except UnknownSection as exc:
         print(f"oncoref: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
+    if args.output.exists() and not args.force:
+        print(
+            f"oncoref: {args.output} exists; add --force to replace it.",
+            file=sys.stderr,
+        )
+        return EXIT_WRITE
     try:
         pages = handouts.save_pdf(handout, args.output)
     except OSError as exc:

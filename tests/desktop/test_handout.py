@@ -19,6 +19,7 @@ from desktop.window import Location, MainWindow
 from index.render.document import DocumentRenderer, entry_for_href
 from index.render.handout import chosen_sections
 from index.session import Session
+from tests.conftest import write
 
 GIST = "acs-treating-gist"
 TARGETED = "targeted-therapy-for-gastrointestinal-stromal-tumor"
@@ -160,6 +161,12 @@ def test_bad_requests_say_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFi
     missing = tmp_path / "missing-folder" / "x.pdf"
     assert main(["print", GIST, "-o", str(missing)]) == 5
     assert "could not write" in capsys.readouterr().err
+    mine = write(tmp_path / "letter.pdf", b"%PDF- someone's letter")
+    assert main(["print", GIST, "-o", str(mine)]) == 5
+    assert "add --force" in capsys.readouterr().err
+    assert mine.read_bytes() == b"%PDF- someone's letter"
+    assert main(["print", GIST, "-o", str(mine), "--force"]) == 0
+    assert mine.read_bytes().startswith(b"%PDF-1")
     assert not (tmp_path / "x.pdf").exists()
 
 

@@ -576,3 +576,19 @@ def test_a_clinic_folder_deleted_and_made_again_is_followed(
     qtbot.waitUntil(
         lambda: "Eating well again" in [label for label, _, _ in tree_rows(window)], timeout=20000
     )
+
+
+def test_garbage_in_the_settings_file_never_stops_the_window(
+    qtbot: QtBot, tmp_path: Path, shared_index: Path
+) -> None:
+    path = write(
+        tmp_path / "settings.ini",
+        "[reader]\nzoom=12345678901234567890123\nlast=@Invalid()\n"
+        "[window]\ntab=abc\ngeometry=not bytes\nsplitter=1.5\n"
+        "[library]\nfolders=12\n[handout]\nlarge_print=maybe\n",
+    )
+    settings = Settings(QSettings(str(path), QSettings.Format.IniFormat))
+    window = open_window(qtbot, settings, shared_index)
+    assert window.is_ready and window.reading.zoom == 0
+    assert window.sidebar.currentIndex() == 0
+    assert not settings.large_print
