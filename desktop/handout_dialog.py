@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.handout import new_printer, print_handout, save_pdf
 from desktop.settings import Settings
+from index.boilerplate import extra_sections, usual_sections
 from index.model import Document
 from index.render.document import DocumentRenderer
 from index.render.handout import Handout, HandoutOptions, build_handout, chosen_sections
@@ -46,7 +47,9 @@ class HandoutDialog(QDialog):
 
         intro = QLabel(
             f"<b>{html.escape(doc.title)}</b><br>Tick the sections to give the patient. "
-            "A section brings the sections inside it along.",
+            "A section brings the sections inside it along, except those about the "
+            "document itself (such as how to cite it) and readers' comments: tick "
+            "those yourself if you want them.",
             self,
         )
         intro.setWordWrap(True)
@@ -118,8 +121,11 @@ class HandoutDialog(QDialog):
         layout.addWidget(self.clinic)
         layout.addLayout(buttons)
         self.resize(560, 620)
+        extra = extra_sections(doc)
         start = current_section if current_section in self._items else None
-        self.set_chosen([start] if start else [s.id for s in doc.sections if s.parent is None])
+        if start in extra:  # reading the summary's citation: print the summary
+            start = None
+        self.set_chosen([start] if start else usual_sections(doc))
         if start:
             self.tree.scrollToItem(self._items[start])
 
@@ -135,14 +141,23 @@ class HandoutDialog(QDialog):
         self._update()
 
     def chosen(self) -> list[str]:
-        """The ticked sections, top-most only (each brings its inner sections)."""
-        ids = []
+        """The fewest section ids that make the handout the ticks show: a section is
+        named when it and all it brings along are ticked (so a half-ticked section
+        counts when only sections it leaves out anyway are unticked)."""
+        marked = {
+            s.id
+            for s in self.doc.sections
+            if self._items[s.id].checkState(0) != Qt.CheckState.Unchecked
+        }
+        ids: list[str] = []
+        covered: set[str] = set()
         for section in self.doc.sections:
-            item = self._items[section.id]
-            parent = self._items.get(section.parent or "")
-            parent_whole = parent is not None and parent.checkState(0) == Qt.CheckState.Checked
-            if item.checkState(0) == Qt.CheckState.Checked and not parent_whole:
+            if section.id in covered or section.id not in marked:
+                continue
+            along = {s.id for s in chosen_sections(self.doc, [section.id])}
+            if along <= marked:
                 ids.append(section.id)
+                covered |= along
         return ids
 
     def options(self) -> HandoutOptions:
