@@ -235,7 +235,7 @@ class HandoutPainter:
 
     def _paint_running_text(self, painter: QPainter, number: int, pages: int) -> None:
         """Header: title and source, the clinic on the right. Footer: review and print
-        dates, "Page N of M" on the right, and under them the not-medical-advice note.
+        dates; under them the not-medical-advice note, "Page N of M" on the right.
         Left parts are shortened to fit, never run on."""
         header, footer = self.handout.running_text()
         options = self.handout.options
@@ -250,16 +250,16 @@ class HandoutPainter:
         note = QRectF(0, self.page_rect.height() - self.line_height, width, self.line_height)
         bottom = QRectF(0, note.top() - band, width, band)
         middle = Qt.AlignmentFlag.AlignVCenter
+        advice = self.handout.footer_note()
         for rect, left, right in (
             (top, header, clinic),
-            (bottom, footer, f"Page {number} of {pages}"),
+            (bottom, footer, ""),
+            (note, advice, f"Page {number} of {pages}"),
         ):
             room = width - (metrics.horizontalAdvance(right) + metrics.averageCharWidth() * 3)
             left = metrics.elidedText(left, Qt.TextElideMode.ElideRight, room if right else width)
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | middle, left)
             painter.drawText(rect, Qt.AlignmentFlag.AlignRight | middle, right)
-        advice = metrics.elidedText(self.handout.footer_note(), Qt.TextElideMode.ElideRight, width)
-        painter.drawText(note, Qt.AlignmentFlag.AlignLeft | middle, advice)
         rule = QPen(QColor("#888888"))
         rule.setWidthF(max(1.0, self.printer.resolution() / 150))
         painter.setPen(rule)
@@ -416,6 +416,7 @@ def keep_ending_together(doc: QTextDocument, page_height: float, heading: str) -
     fmt = block.blockFormat()
     fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
     cursor.setBlockFormat(fmt)
+    doc.markContentsDirty(block.position(), doc.characterCount() - block.position())
 
 
 def _leads_in(block: QTextBlock) -> bool:
