@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.handout import new_printer, print_handout, save_pdf
 from desktop.settings import Settings
-from index.boilerplate import extra_sections, usual_sections
+from index.boilerplate import extra_sections, own_extra_ids, usual_sections
 from index.model import Document
 from index.render.document import DocumentRenderer
 from index.render.handout import Handout, HandoutOptions, build_handout, chosen_sections
@@ -40,6 +40,7 @@ class HandoutDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.doc = doc
+        self._own_extra = own_extra_ids(doc)  # sections not brought along by their parent
         self.renderer = renderer
         self.settings = settings
         self.setWindowTitle(f"Print a handout: {doc.title}")
@@ -132,7 +133,7 @@ class HandoutDialog(QDialog):
     # -- choosing --------------------------------------------------------------
 
     def set_chosen(self, ids: list[str]) -> None:
-        ticked = {s.id for s in chosen_sections(self.doc, ids)}
+        ticked = {s.id for s in chosen_sections(self.doc, ids, self._own_extra)}
         self.tree.blockSignals(True)
         for section in self.doc.sections:
             state = Qt.CheckState.Checked if section.id in ticked else Qt.CheckState.Unchecked
@@ -154,7 +155,7 @@ class HandoutDialog(QDialog):
         for section in self.doc.sections:
             if section.id in covered or section.id not in marked:
                 continue
-            along = {s.id for s in chosen_sections(self.doc, [section.id])}
+            along = {s.id for s in chosen_sections(self.doc, [section.id], self._own_extra)}
             if along <= marked:
                 ids.append(section.id)
                 covered |= along
@@ -177,7 +178,7 @@ class HandoutDialog(QDialog):
 
     def _update(self) -> None:
         ids = self.chosen()
-        count = len(chosen_sections(self.doc, ids))
+        count = len(chosen_sections(self.doc, ids, self._own_extra))
         self.summary.setText(f"{count} of {len(self.doc.sections)} sections")
         for button in (self.preview_button, self.print_button, self.pdf_button):
             button.setEnabled(bool(ids))

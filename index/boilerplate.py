@@ -128,33 +128,40 @@ def pointer_like(sentence: str) -> bool:
     return bool(re.match(r"^for (more|general)\b|^more information\b", plain(sentence), re.I))
 
 
-def _own_rule(doc: Document, section: Section) -> str | None:
+def _own_rule(section: Section, leaf: bool) -> str | None:
     if section.kind == "comments":
         return "readers' comments"
     rule = heading_rule(section)
     if rule is not None:
         return rule
-    leaf = all(s.parent != section.id for s in doc.sections)
     if leaf and section.body.strip() and not without_pointers(section.body).strip():
         return "only points elsewhere"
     return None
+
+
+def _own_rules(doc: Document) -> dict[str, str]:
+    """Sections left out by their own heading, text or kind, with the rule's name."""
+    parents = {s.parent for s in doc.sections}
+    rules = {s.id: _own_rule(s, s.id not in parents) for s in doc.sections}
+    return {k: v for k, v in rules.items() if v is not None}
 
 
 def extra_sections(doc: Document) -> dict[str, str]:
     """Sections a handout leaves out unless picked, with why: about the document
     (by its own heading or text, or inside such a section), only pointers to what
     a handout lacks, or readers' comments."""
+    own = _own_rules(doc)
     extra: dict[str, str] = {}
     for section in doc.sections:
-        rule = extra.get(section.parent or "") or _own_rule(doc, section)
+        rule = extra.get(section.parent or "") or own.get(section.id)
         if rule is not None:
             extra[section.id] = rule
     return extra
 
 
-def own_extra(doc: Document, section: Section) -> bool:
-    """Left out by its own nature, whatever its parent is."""
-    return _own_rule(doc, section) is not None
+def own_extra_ids(doc: Document) -> set[str]:
+    """Sections left out by their own nature, whatever their parents are."""
+    return set(_own_rules(doc))
 
 
 def usual_sections(doc: Document) -> list[str]:

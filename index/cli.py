@@ -258,6 +258,8 @@ def _outline(session: Session, args: argparse.Namespace) -> int:
     if meta.last_reviewed:
         overdue = " (review overdue)" if review_overdue(meta) else ""
         facts.append(f"last reviewed {meta.last_reviewed.isoformat()}{overdue}")
+    else:
+        facts.append("date not stated")
     print(_safe("  " + " · ".join(f for f in facts if f)))
     for section in document.sections:
         marker = "💬 " if section.kind is SectionKind.COMMENTS else ""

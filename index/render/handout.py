@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from index.boilerplate import own_extra, usual_sections, without_pointers
+from index.boilerplate import own_extra_ids, usual_sections, without_pointers
 from index.glossary import definitions_note
 from index.model import DISCLAIMER, DISCLAIMER_SHORT, Document, GlossaryEntry, Section
 from index.provenance import (
@@ -55,10 +55,13 @@ class UnknownSection(ValueError):
     pass
 
 
-def chosen_sections(doc: Document, ids: Sequence[str] | None) -> list[Section]:
+def chosen_sections(
+    doc: Document, ids: Sequence[str] | None, own_extra: set[str] | None = None
+) -> list[Section]:
     """The sections named, in reading order, each with the sections inside it except
     those about the document itself or readers' comments (unless the named section
-    is such a one). None: the whole document as a handout usually has it."""
+    is such a one). None: the whole document as a handout usually has it.
+    `own_extra` is `own_extra_ids(doc)`, when the caller has it already."""
     if ids is None:
         ids = usual_sections(doc)
     unknown = [i for i in ids if doc.section(i) is None]
@@ -67,17 +70,16 @@ def chosen_sections(doc: Document, ids: Sequence[str] | None) -> list[Section]:
             f"{doc.id} has no section {', '.join(repr(u) for u in unknown)} "
             f"(see `oncoref outline {doc.id}`)"
         )
+    own = own_extra_ids(doc) if own_extra is None else own_extra
     wanted = set(ids)
     extra: set[str] = set()  # chosen sections that are about the document
     chosen = []
     for section in doc.sections:
         named = section.id in wanted
-        brought = section.parent in wanted and (
-            section.parent in extra or not own_extra(doc, section)
-        )
+        brought = section.parent in wanted and (section.parent in extra or section.id not in own)
         if named or brought:
             wanted.add(section.id)  # a section brings the sections inside it along
-            if own_extra(doc, section) or section.parent in extra:
+            if section.id in own or section.parent in extra:
                 extra.add(section.id)
             chosen.append(section)
     return chosen

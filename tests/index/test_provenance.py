@@ -202,3 +202,14 @@ def test_printed_words_to_know_say_whose_definitions_they_are(bundled_session: S
     overdue = build_handout(renderer, nci, late)
     assert overdue.running_text()[1].startswith("Last reviewed 30 December 2025 (review overdue)")
     assert "Review overdue." in text_of(overdue.body_html)
+
+
+def test_the_outline_command_says_when_there_is_no_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from desktop.main import main
+
+    assert main(["outline", GIST]) == 0
+    assert "· date not stated" in capsys.readouterr().out.splitlines()[1]
+    assert main(["outline", NCI]) == 0
+    assert "date not stated" not in capsys.readouterr().out
