@@ -79,7 +79,8 @@ def print_css(large: bool) -> str:
     a {{ color: #000000; text-decoration: none; }}
     p.given {{ font-size: {pt(12)}; font-weight: 700; margin-bottom: {px(4)}; }}
     p.part {{ font-style: italic; margin-bottom: {px(8)}; }}
-    p.warning {{ border: 1px solid #000000; padding: {px(4)}; margin-bottom: {px(8)}; }}
+    p.warning {{ margin-bottom: {px(3)}; }}
+    table.warning {{ border-color: #000000; margin-bottom: {px(8)}; }}
     p.byline {{ font-style: italic; margin-bottom: {px(6)}; }}
     p.comments-note {{ font-style: italic; }}
     p.word {{ margin-bottom: {px(4)}; }}

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from index.boilerplate import own_extra_ids, usual_sections, without_pointers
+from index.boilerplate import extra_sections, own_extra_ids, usual_sections, without_pointers
 from index.glossary import definitions_note
 from index.model import DISCLAIMER, DISCLAIMER_SHORT, Document, GlossaryEntry, Section
 from index.provenance import (
@@ -133,7 +133,9 @@ def build_handout(renderer: DocumentRenderer, doc: Document, options: HandoutOpt
     if given:
         parts.append(f'<p class="given">Given to you by {given}</p>')
     parts.extend(warnings_html(doc, options.printed))
-    if len(sections) < len(doc.sections):
+    if options.sections is None and len(sections) < len(doc.sections):
+        parts.append(f'<p class="part">{html.escape(left_out_note(doc, sections))}</p>')
+    elif len(sections) < len(doc.sections):
         parts.append(
             f'<p class="part">{len(sections)} of the {len(doc.sections)} sections of this '
             "document, chosen for you.</p>"
@@ -143,6 +145,22 @@ def build_handout(renderer: DocumentRenderer, doc: Document, options: HandoutOpt
         parts.append(words_html(words, doc.meta.source))
     parts.append(about_html(doc, options.printed))
     return Handout(doc, sections, words, "\n".join(parts), options)
+
+
+def left_out_note(doc: Document, printed: Sequence[Section]) -> str:
+    """What a whole-document handout leaves out, in words."""
+    shown = {s.id for s in printed}
+    kinds = {
+        "readers' comments" if rule == "readers' comments" else "about"
+        for section_id, rule in extra_sections(doc).items()
+        if section_id not in shown
+    }
+    parts = []
+    if "about" in kinds:
+        parts.append("the parts about the document itself (such as how to cite it)")
+    if "readers' comments" in kinds:
+        parts.append("readers' comments")
+    return "This handout leaves out " + " and ".join(parts) + "."
 
 
 def _section_html(renderer: DocumentRenderer, section: Section) -> str:
@@ -158,22 +176,27 @@ def _section_html(renderer: DocumentRenderer, section: Section) -> str:
 
 
 def warnings_html(doc: Document, today: dt.date | None = None) -> list[str]:
-    """What a reader must know before the text: whose view it is, and how old."""
+    """What a reader must know before the text: whose view it is, and how old; in a
+    ruled box, so it reads as a warning in black and white."""
     meta = doc.meta
-    parts = []
+    notes = []
     if is_patient_view(meta):
-        parts.append(
-            f'<p class="warning"><b>{html.escape(PATIENT_VIEW)}.</b> This is one '
-            "person's experience and opinion, written for a blog.</p>"
+        notes.append(
+            f"<b>{html.escape(PATIENT_VIEW)}.</b> This is one person's experience and "
+            "opinion, written for a blog."
         )
     if meta.last_reviewed is None:
-        parts.append(
-            f'<p class="warning"><b>{DATE_NOT_STATED}.</b> {html.escape(DATE_NOT_STATED_NOTE)}</p>'
-        )
+        notes.append(f"<b>{DATE_NOT_STATED}.</b> {html.escape(DATE_NOT_STATED_NOTE)}")
     overdue = overdue_note(meta, today)
     if overdue:
-        parts.append(f'<p class="warning"><b>Review overdue.</b> {html.escape(overdue)}</p>')
-    return parts
+        notes.append(f"<b>Review overdue.</b> {html.escape(overdue)}")
+    if not notes:
+        return []
+    cells = "".join(f'<p class="warning">{note}</p>' for note in notes)
+    return [
+        '<table class="warning" border="1" cellspacing="0" cellpadding="6" width="100%">'
+        f"<tr><td>{cells}</td></tr></table>"
+    ]
 
 
 def words_html(entries: Iterable[GlossaryEntry], source: str = "") -> str:
