@@ -323,6 +323,10 @@ def _define(session: Session, args: argparse.Namespace) -> int:
                 print(f"    Also called: {', '.join(row['aliases'])}")
             if row["related"]:
                 print(f"    See also: {', '.join(row['related'])}")
+        if any(r["found"] for r in rows):
+            from index.glossary import DEFINITIONS_LABEL
+
+            print(f"({DEFINITIONS_LABEL}.)")
     return EXIT_OK if any(r["found"] for r in rows) else EXIT_PROBLEMS
 
 

@@ -208,7 +208,7 @@ def test_printed_words_to_know_say_whose_definitions_they_are(bundled_session: S
     assert "Review overdue." in text_of(overdue.body_html)
 
 
-def test_the_outline_command_says_when_there_is_no_date(
+def test_the_command_line_says_when_there_is_no_date_and_whose_definitions(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from desktop.main import main
@@ -217,3 +217,5 @@ def test_the_outline_command_says_when_there_is_no_date(
     assert "· date not stated" in capsys.readouterr().out.splitlines()[1]
     assert main(["outline", NCI]) == 0
     assert "date not stated" not in capsys.readouterr().out
+    assert main(["define", "gleevec"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"({DEFINITIONS_LABEL}.)"
