@@ -50,7 +50,7 @@ def entry_html(entry: GlossaryEntry, related_links: bool = True) -> str:
         parts.append(f"<p><i>See also:</i> {links}</p>")
     parts.append(
         f"<p class='provenance' style='color:{muted}; margin-bottom:0'>"
-        f"<small>{html.escape(DEFINITIONS_LABEL)}</small></p>"
+        f"<small>From {html.escape(DEFINITIONS_LABEL)}</small></p>"
     )
     return "".join(parts)
 

@@ -214,7 +214,7 @@ def about_html(doc: Document, today: dt.date | None = None) -> str:
     facts = []
     if meta.source:
         kind = source_kind(meta.source_type)
-        kind = f" ({html.escape(kind.lower())})" if kind else ""
+        kind = f" ({html.escape(kind.lower())})" if kind and not is_patient_view(meta) else ""
         facts.append(f"<b>Source:</b> {html.escape(meta.source)}{kind}")
     if meta.last_reviewed:
         overdue = " (review overdue)" if overdue_note(meta, today) else ""
@@ -235,6 +235,6 @@ def about_html(doc: Document, today: dt.date | None = None) -> str:
         )
     note = DISCLAIMER
     if is_patient_view(meta):
-        note = f"{PATIENT_VIEW}. {DISCLAIMER}"
+        note = f"{PATIENT_VIEW}. Talk with your care team about your own situation."
     parts.append(f'<p class="note">{html.escape(note)}</p>')
     return "\n".join(parts)
