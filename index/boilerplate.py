@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from index.model import Document, Section
+from index.model import Document, Section, SectionKind
 
 # Headings of sections about the document itself (matched without case).
 ABOUT_THE_DOCUMENT_HEADINGS: dict[str, re.Pattern[str]] = {
@@ -129,7 +129,7 @@ def pointer_like(sentence: str) -> bool:
 
 
 def _own_rule(section: Section, leaf: bool) -> str | None:
-    if section.kind == "comments":
+    if section.kind is SectionKind.COMMENTS:
         return "readers' comments"
     rule = heading_rule(section)
     if rule is not None:

@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 
 from index.boilerplate import extra_sections, own_extra_ids, usual_sections, without_pointers
 from index.glossary import definitions_note
-from index.model import DISCLAIMER, DISCLAIMER_SHORT, Document, GlossaryEntry, Section
+from index.model import (
+    DISCLAIMER,
+    DISCLAIMER_SHORT,
+    Document,
+    GlossaryEntry,
+    Section,
+    SectionKind,
+)
 from index.provenance import (
     DATE_NOT_STATED,
     DATE_NOT_STATED_NOTE,
@@ -165,7 +172,7 @@ def left_out_note(doc: Document, printed: Sequence[Section]) -> str:
 
 def _section_html(renderer: DocumentRenderer, section: Section) -> str:
     markup = renderer.section_html(section)
-    if section.kind != "comments":
+    if section.kind is not SectionKind.COMMENTS:
         return markup
     heading, _, body = markup.partition("\n")
     caption = (
