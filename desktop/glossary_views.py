@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.theme import muted_color
-from index.glossary import CATEGORIES
+from index.glossary import CATEGORIES, DEFINITIONS_LABEL
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 
 def entry_html(entry: GlossaryEntry, related_links: bool = True) -> str:
-    """A definition card: term, kind, definition, other names, related terms."""
+    """A definition card: term, kind, definition, other names, related terms, and
+    who wrote the definition."""
     muted = muted_color(QGuiApplication.palette())
     parts = [
         f"<p style='margin:0'><b style='font-size:large'>{html.escape(entry.term)}</b>"
@@ -47,6 +48,10 @@ def entry_html(entry: GlossaryEntry, related_links: bool = True) -> str:
         else:
             links = html.escape(", ".join(entry.related))
         parts.append(f"<p><i>See also:</i> {links}</p>")
+    parts.append(
+        f"<p class='provenance' style='color:{muted}; margin-bottom:0'>"
+        f"<small>From {html.escape(DEFINITIONS_LABEL)}</small></p>"
+    )
     return "".join(parts)
 
 

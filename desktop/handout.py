@@ -37,12 +37,17 @@ from PySide6.QtPrintSupport import QPrinter
 
 from desktop.reader import text_fragments
 from desktop.settings import Settings
-from index.render.handout import Handout
+from index.render.handout import ABOUT_HEADING, Handout
 
 NORMAL_PT = 11.0
 LARGE_PT = 17.0  # "large print" is at least 16 pt
 PAGE_MARGINS_MM = QMarginsF(18, 16, 18, 16)
 SHORT = 1 / 3  # lists, tables and paragraphs shorter than this part of a page stay whole
+
+
+# Heading sizes in points, h1 to h6: in large print none is smaller than the text.
+HEADING_PT = (20.0, 15.0, 13.0, 11.5, 11.5, 11.5)
+LARGE_HEADING_PT = (26.0, 22.0, 19.5, 18.0, 18.0, 18.0)
 
 
 def print_css(large: bool) -> str:
@@ -56,24 +61,52 @@ def print_css(large: bool) -> str:
         return f"{size_pt * scale * 96 / 72:.0f}px"
 
     spacing = "160%" if large else "135%"
+    sizes = LARGE_HEADING_PT if large else HEADING_PT
+    space = ((4, 4), (14, 5), (10, 4), (8, 3), (8, 3), (8, 3))  # above, below (unscaled)
+    # One rule per heading: Qt's rich text does not apply a rule to h5 and h6
+    # when they share it with h4.
+    headings = "\n".join(
+        f"    h{n} {{ font-size: {size:.1f}pt; font-weight: 700; "
+        f"margin-top: {px(above)}; margin-bottom: {px(below)}; }}"
+        for n, (size, (above, below)) in enumerate(zip(sizes, space, strict=True), start=1)
+    )
     return f"""
     p, li {{ line-height: {spacing}; }}
     p {{ margin-top: 0; margin-bottom: {px(6)}; }}
     li {{ margin-bottom: {px(3)}; }}
-    h1 {{ font-size: {pt(20)}; font-weight: 700; margin-bottom: {px(4)}; }}
-    h2 {{ font-size: {pt(15)}; font-weight: 700; margin-top: {px(14)}; margin-bottom: {px(5)}; }}
-    h3 {{ font-size: {pt(13)}; font-weight: 700; margin-top: {px(10)}; margin-bottom: {px(4)}; }}
-    h4, h5, h6 {{ font-size: {pt(11.5)}; font-weight: 700; margin-top: {px(8)};
-                  margin-bottom: {px(3)}; }}
+{headings}
+    h1 {{ margin-top: 0; }}
     a {{ color: #000000; text-decoration: none; }}
     p.given {{ font-size: {pt(12)}; font-weight: 700; margin-bottom: {px(4)}; }}
     p.part {{ font-style: italic; margin-bottom: {px(8)}; }}
+    p.warning {{ margin-bottom: {px(3)}; }}
+    table.warning {{ border-color: #000000; margin-bottom: {px(8)}; }}
+    p.byline {{ font-style: italic; margin-bottom: {px(6)}; }}
+    p.comments-note {{ font-style: italic; }}
     p.word {{ margin-bottom: {px(4)}; }}
     p.note {{ font-style: italic; margin-top: {px(10)}; }}
     td.qr-text {{ padding-left: {px(10)}; vertical-align: middle; }}
     table {{ border-color: #777777; }}
     td, th {{ padding: {px(3)}; }}
     """
+
+
+def heading_sizes_from_css(doc: QTextDocument) -> None:
+    """Qt's rich text sizes headings relative to the text (h5 is smaller than it)
+    and that relative size wins over the style sheet's; drop it so the sizes set in
+    print_css are the ones printed."""
+    adjustment = QTextFormat.Property.FontSizeAdjustment
+    runs = [f for block, f in text_fragments(doc) if block.blockFormat().headingLevel()]
+    for fragment in runs:
+        fmt = fragment.charFormat()
+        if fmt.hasProperty(adjustment):
+            fmt.clearProperty(adjustment)
+            cursor = QTextCursor(doc)
+            cursor.setPosition(fragment.position())
+            cursor.setPosition(
+                fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+            )
+            cursor.setCharFormat(fmt)
 
 
 # A printer, or a PDF writer: both are paged paint devices with a page layout.
@@ -130,8 +163,9 @@ class HandoutPainter:
 
         page = printer.pageLayout().paintRectPixels(printer.resolution())
         line = QFontMetricsF(self.small_font, printer).height()
+        self.line_height = line
         self.header_height = line * 1.8
-        self.footer_height = line * 1.8
+        self.footer_height = line * 2.9  # two lines: dates and page; the advice note
         self.page_rect = QRectF(0, 0, page.width(), page.height())
         self.body = QRectF(
             0,
@@ -151,10 +185,12 @@ class HandoutPainter:
         if url:
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("qr"), qr_image(url))
         doc.setHtml(self.handout.body_html)
+        heading_sizes_from_css(doc)
         if url:
             self._size_qr(doc)
         doc.setPageSize(QSizeF(self.body.width(), self.body.height()))
         keep_together(doc, self.body.height())
+        keep_ending_together(doc, self.body.height(), ABOUT_HEADING)
         return doc
 
     def _size_qr(self, doc: QTextDocument) -> None:
@@ -200,7 +236,8 @@ class HandoutPainter:
 
     def _paint_running_text(self, painter: QPainter, number: int, pages: int) -> None:
         """Header: title and source, the clinic on the right. Footer: review and print
-        dates, "Page N of M" on the right. Left parts are shortened to fit, never run on."""
+        dates; under them the not-medical-advice note, "Page N of M" on the right.
+        Left parts are shortened to fit, never run on."""
         header, footer = self.handout.running_text()
         options = self.handout.options
         clinic = " · ".join(p for p in (options.clinic, options.phone) if p)
@@ -209,16 +246,19 @@ class HandoutPainter:
         painter.setPen(QPen(QColor("#000000")))
         metrics = QFontMetricsF(self.small_font, self.printer)
         width = self.page_rect.width()
-        band = self.header_height * 0.7
+        band = self.line_height * 1.26
         top = QRectF(0, 0, width, band)
-        bottom = QRectF(0, self.page_rect.height() - band, width, band)
+        note = QRectF(0, self.page_rect.height() - self.line_height, width, self.line_height)
+        bottom = QRectF(0, note.top() - band, width, band)
+        middle = Qt.AlignmentFlag.AlignVCenter
+        advice = self.handout.footer_note()
         for rect, left, right in (
             (top, header, clinic),
-            (bottom, footer, f"Page {number} of {pages}"),
+            (bottom, footer, ""),
+            (note, advice, f"Page {number} of {pages}"),
         ):
             room = width - (metrics.horizontalAdvance(right) + metrics.averageCharWidth() * 3)
             left = metrics.elidedText(left, Qt.TextElideMode.ElideRight, room if right else width)
-            middle = Qt.AlignmentFlag.AlignVCenter
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | middle, left)
             painter.drawText(rect, Qt.AlignmentFlag.AlignRight | middle, right)
         rule = QPen(QColor("#888888"))
@@ -356,6 +396,28 @@ def keep_together(doc: QTextDocument, page_height: float) -> None:
             block = break_before(block)
             continue
         block = block.next()
+
+
+def keep_ending_together(doc: QTextDocument, page_height: float, heading: str) -> None:
+    """Start the part from `heading` to the end (About this handout: source, QR code
+    and note) on a new page when it would be split and fits on one page."""
+    layout = doc.documentLayout()
+    block = doc.lastBlock()
+    while block.isValid() and not (
+        block.blockFormat().headingLevel() and block.text().strip() == heading
+    ):
+        block = block.previous()
+    if not block.isValid():
+        return
+    start = layout.blockBoundingRect(block).top()
+    end = layout.blockBoundingRect(doc.lastBlock()).bottom()
+    if int(start // page_height) == int((end - 1) // page_height) or end - start > page_height:
+        return
+    cursor = QTextCursor(block)
+    fmt = block.blockFormat()
+    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    cursor.setBlockFormat(fmt)
+    doc.markContentsDirty(block.position(), doc.characterCount() - block.position())
 
 
 def _leads_in(block: QTextBlock) -> bool:

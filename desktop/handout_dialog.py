@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.handout import new_printer, print_handout, save_pdf
 from desktop.settings import Settings
+from index.boilerplate import extra_sections, own_extra_ids, usual_sections
 from index.model import Document
 from index.render.document import DocumentRenderer
 from index.render.handout import Handout, HandoutOptions, build_handout, chosen_sections
@@ -39,6 +40,7 @@ class HandoutDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.doc = doc
+        self._own_extra = own_extra_ids(doc)  # sections not brought along by their parent
         self.renderer = renderer
         self.settings = settings
         self.setWindowTitle(f"Print a handout: {doc.title}")
@@ -46,7 +48,9 @@ class HandoutDialog(QDialog):
 
         intro = QLabel(
             f"<b>{html.escape(doc.title)}</b><br>Tick the sections to give the patient. "
-            "A section brings the sections inside it along.",
+            "A section brings the sections inside it along, except those about the "
+            "document itself (such as how to cite it) and readers' comments: tick "
+            "those yourself if you want them.",
             self,
         )
         intro.setWordWrap(True)
@@ -118,15 +122,18 @@ class HandoutDialog(QDialog):
         layout.addWidget(self.clinic)
         layout.addLayout(buttons)
         self.resize(560, 620)
+        extra = extra_sections(doc)
         start = current_section if current_section in self._items else None
-        self.set_chosen([start] if start else [s.id for s in doc.sections if s.parent is None])
+        if start in extra:  # reading the summary's citation: print the summary
+            start = None
+        self.set_chosen([start] if start else usual_sections(doc))
         if start:
             self.tree.scrollToItem(self._items[start])
 
     # -- choosing --------------------------------------------------------------
 
     def set_chosen(self, ids: list[str]) -> None:
-        ticked = {s.id for s in chosen_sections(self.doc, ids)}
+        ticked = {s.id for s in chosen_sections(self.doc, ids, self._own_extra)}
         self.tree.blockSignals(True)
         for section in self.doc.sections:
             state = Qt.CheckState.Checked if section.id in ticked else Qt.CheckState.Unchecked
@@ -135,14 +142,23 @@ class HandoutDialog(QDialog):
         self._update()
 
     def chosen(self) -> list[str]:
-        """The ticked sections, top-most only (each brings its inner sections)."""
-        ids = []
+        """The fewest section ids that make the handout the ticks show: a section is
+        named when it and all it brings along are ticked (so a half-ticked section
+        counts when only sections it leaves out anyway are unticked)."""
+        marked = {
+            s.id
+            for s in self.doc.sections
+            if self._items[s.id].checkState(0) != Qt.CheckState.Unchecked
+        }
+        ids: list[str] = []
+        covered: set[str] = set()
         for section in self.doc.sections:
-            item = self._items[section.id]
-            parent = self._items.get(section.parent or "")
-            parent_whole = parent is not None and parent.checkState(0) == Qt.CheckState.Checked
-            if item.checkState(0) == Qt.CheckState.Checked and not parent_whole:
+            if section.id in covered or section.id not in marked:
+                continue
+            along = {s.id for s in chosen_sections(self.doc, [section.id], self._own_extra)}
+            if along <= marked:
                 ids.append(section.id)
+                covered |= along
         return ids
 
     def options(self) -> HandoutOptions:
@@ -162,7 +178,7 @@ class HandoutDialog(QDialog):
 
     def _update(self) -> None:
         ids = self.chosen()
-        count = len(chosen_sections(self.doc, ids))
+        count = len(chosen_sections(self.doc, ids, self._own_extra))
         self.summary.setText(f"{count} of {len(self.doc.sections)} sections")
         for button in (self.preview_button, self.print_button, self.pdf_button):
             button.setEnabled(bool(ids))

@@ -152,6 +152,8 @@ def reader_css(palette: QPalette) -> str:
     a.term {{ color: {text.name()}; text-decoration-color: {link}; }}
     p.meta {{ color: {muted}; margin-bottom: 4px; }}
     p.overdue {{ background-color: {note_bg}; color: {note_fg}; padding: 6px; }}
+    p.undated {{ background-color: {note_bg}; color: {note_fg}; padding: 6px; }}
+    p.patient-view {{ background-color: {note_bg}; color: {note_fg}; padding: 6px; }}
     table {{ border-color: {rule}; }}
     td, th {{ padding: 4px; }}
     """

@@ -259,6 +259,8 @@ def _outline(session: Session, args: argparse.Namespace) -> int:
     if meta.last_reviewed:
         overdue = " (review overdue)" if review_overdue(meta) else ""
         facts.append(f"last reviewed {meta.last_reviewed.isoformat()}{overdue}")
+    else:
+        facts.append("date not stated")
     print(_safe("  " + " · ".join(f for f in facts if f)))
     for section in document.sections:
         marker = "💬 " if section.kind is SectionKind.COMMENTS else ""
@@ -322,6 +324,10 @@ def _define(session: Session, args: argparse.Namespace) -> int:
                 print(f"    Also called: {', '.join(row['aliases'])}")
             if row["related"]:
                 print(f"    See also: {', '.join(row['related'])}")
+        if any(r["found"] for r in rows):
+            from index.glossary import DEFINITIONS_LABEL
+
+            print(f"({DEFINITIONS_LABEL}.)")
     return EXIT_OK if any(r["found"] for r in rows) else EXIT_PROBLEMS
 
 

@@ -13,6 +13,17 @@ from index.model import GlossaryEntry, Problem
 from index.paths import resource
 from index.yamlfile import read_yaml
 
+# Said with every definition we show or print: they are ours, not the documents'.
+DEFINITIONS_LABEL = "OncoRef's plain-language definitions"
+
+
+def definitions_note(source: str = "") -> str:
+    """Who wrote the definitions, for a page that also names a document's source."""
+    if source:
+        return f"These are {DEFINITIONS_LABEL}; they are not from {source}."
+    return f"These are {DEFINITIONS_LABEL}."
+
+
 # Each kind of word, as a person reads it beside the word.
 CATEGORIES = {
     "procedure": "Procedure",

@@ -14,6 +14,7 @@ from typing import Any
 
 # Said wherever a patient reads or takes home our content.
 DISCLAIMER = "Information, not medical advice. Talk with your care team about your own situation."
+DISCLAIMER_SHORT = "Information, not medical advice. Talk with your care team."
 
 # Links to glossary entries in rendered documents: `glossary:SLUG` or `glossary:nci-NNN`.
 GLOSSARY_SCHEME = "glossary:"

@@ -259,29 +259,44 @@ def _balance_links(tokens: list[Token]) -> list[Token]:
 
 
 def header_html(doc: Document, today: dt.date | None = None) -> str:
-    """Title, source, audience, review date (and a note if overdue), licence, address."""
+    """Title, what kind of source it is, source, audience, review date, warnings (no
+    date, an overdue review, a patient's view), licence, address."""
+    from index.provenance import (
+        DATE_NOT_STATED,
+        DATE_NOT_STATED_NOTE,
+        PATIENT_VIEW,
+        is_patient_view,
+        overdue_note,
+        readable_licence,
+        source_kind,
+    )
+
     meta = doc.meta
     lines = [f'<h1 class="title">{html.escape(meta.title)}</h1>']
+    if is_patient_view(meta):
+        lines.append(f'<p class="patient-view"><b>{html.escape(PATIENT_VIEW)}.</b></p>')
     facts = []
     if meta.source:
-        facts.append(f"<b>Source:</b> {html.escape(meta.source)}")
+        kind = source_kind(meta.source_type)
+        kind = f" ({html.escape(kind.lower())})" if kind and not is_patient_view(meta) else ""
+        facts.append(f"<b>Source:</b> {html.escape(meta.source)}{kind}")
     if meta.audience:
         facts.append(f"<b>For:</b> {html.escape(meta.audience)}")
     if meta.last_reviewed:
         facts.append(f"<b>Last reviewed:</b> {long_date(meta.last_reviewed)}")
     if facts:
         lines.append('<p class="meta">' + " &nbsp;·&nbsp; ".join(facts) + "</p>")
-    from index.meta import review_overdue
-
-    if review_overdue(meta, today):
+    if meta.last_reviewed is None:
         lines.append(
-            '<p class="overdue">This page is past its planned review '
-            f"({html.escape(meta.review_frequency)}). Check with your care team that "
-            "the information is still current.</p>"
+            f'<p class="undated"><b>{DATE_NOT_STATED}.</b> {html.escape(DATE_NOT_STATED_NOTE)}</p>'
         )
+    overdue = overdue_note(meta, today)
+    if overdue:
+        lines.append(f'<p class="overdue">{html.escape(overdue)}</p>')
     more = []
-    if meta.license:
-        more.append(f"<b>Licence:</b> {html.escape(meta.license)}")
+    licence = readable_licence(meta.license, meta.source)
+    if licence:
+        more.append(f"<b>Licence:</b> {html.escape(licence)}")
     if meta.url:
         url = html.escape(meta.url)
         if meta.url.startswith(("https://", "http://")):

@@ -8,16 +8,21 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSizeF, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import make_application
+from desktop.handout import LARGE_HEADING_PT, LARGE_PT, keep_ending_together
+from desktop.handout_dialog import HandoutDialog
 from desktop.main import main
 from desktop.settings import Settings
 from desktop.window import Location, MainWindow
+from index.glossary import DEFINITIONS_LABEL
+from index.model import DISCLAIMER_SHORT
 from index.render.document import DocumentRenderer, entry_for_href
-from index.render.handout import chosen_sections
+from index.render.handout import ABOUT_HEADING, chosen_sections
 from index.session import Session
 from tests.conftest import write
 
@@ -200,3 +205,174 @@ def test_the_composer_prints_the_section_being_read(
     assert settings.large_print  # remembered for next time
     dialog.close()
     QApplication.processEvents()
+
+
+# -- what the paper says about its text -------------------------------------------------
+
+BLOG = "ronny-allan-small-intestine-nets"
+
+
+def test_every_page_says_it_is_not_medical_advice_and_how_old_the_text_is(
+    tmp_path: Path,
+) -> None:
+    pages = pages_text(print_pdf(tmp_path, GIST, "--section", TARGETED))
+    for text in pages:
+        assert contains(text, DISCLAIMER_SHORT)
+        assert contains(text, "Date not stated · Printed")
+    first, last = pages[0], pages[-1]
+    assert contains(first, "Date not stated. This page does not say when it was written")
+    assert contains(last, "Licence: © American Cancer Society. All rights reserved.")
+    assert contains(last, "Source: American Cancer Society (cancer charity)")
+    assert not contains(" ".join(pages), "supplied by")
+
+
+def test_an_overdue_review_the_licence_and_whose_definitions_are_printed(
+    tmp_path: Path,
+) -> None:
+    # Reviewed 30 December 2025, quarterly: overdue from April 2026 on.
+    pages = pages_text(print_pdf(tmp_path, NCI, "--section", NCI_TREATMENT[0]))
+    assert all(contains(p, "Last reviewed 30 December 2025 (review overdue)") for p in pages)
+    assert contains(pages[0], "Review overdue. This page is past its planned review (quarterly)")
+    text = " ".join(pages)
+    assert contains(text, "Licence: Public domain (U.S. National Cancer Institute)")
+    assert not contains(text, "public_domain")
+    after = squash(text).split(squash("Words to know"), 1)[1]
+    byline = f"These are {DEFINITIONS_LABEL}; they are not from NCI."
+    assert after.startswith(squash(byline))
+
+
+def test_the_blog_is_labelled_on_paper_and_its_comments_stay_out_unless_picked(
+    tmp_path: Path,
+) -> None:
+    pages = pages_text(print_pdf(tmp_path, BLOG))
+    view = "A patient's view, not medical advice."
+    assert all(contains(p, view) for p in pages)  # in every footer
+    assert contains(pages[0].split("Page 1 of")[0], view + " This is one person's experience")
+    text = " ".join(pages)
+    assert contains(text, "running the bowel") and not contains(text, "too many to count")
+    picked = " ".join(
+        pages_text(
+            print_pdf(
+                tmp_path,
+                BLOG,
+                "--section",
+                "overview",
+                "--section",
+                "readers-comments",
+                name="c.pdf",
+            )
+        )
+    )
+    assert contains(picked, "Readers' comments: written by people who read the post.")
+    assert contains(picked, "too many to count")
+
+
+def test_the_whole_summary_leaves_out_pages_about_the_summary(tmp_path: Path) -> None:
+    # README's example in large print: 24 pages, 29 with them. In normal print:
+    out = print_pdf(tmp_path, NCI, "--no-glossary")
+    text = " ".join(pages_text(out))
+    for gone in (
+        "About This PDQ Summary",
+        "Permission to Use This Summary",
+        "<MM/DD/YYYY>",
+        "Go to Health Professional Version",
+        "This animation shows",
+        "To Learn More About Small Intestine Cancer",
+    ):
+        assert not contains(text, gone), gone
+    assert contains(text, "Treatment of Recurrent Small Intestine Cancer")
+    assert len(PdfReader(out).pages) < 12  # 12 pages with them (10 without)
+
+
+def font_sizes(path: Path) -> dict[float, list[str]]:
+    """The text of a PDF by the size it is printed at, in points."""
+    sizes: dict[float, list[str]] = {}
+    for page in PdfReader(path).pages:
+
+        def visit(text, cm, tm, font, size) -> None:  # type: ignore[no-untyped-def]
+            if text.strip():
+                points = round(size * (tm[3] or 1) * (cm[3] or 1), 1)
+                sizes.setdefault(points, []).append(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_in_large_print_no_heading_is_smaller_than_the_text(tmp_path: Path) -> None:
+    args = [NCI, *[a for s in NCI_TREATMENT for a in ("--section", s)]]
+    sizes = font_sizes(print_pdf(tmp_path, *args, "--section", "surgery", "--large-print"))
+    body = max(sizes, key=lambda s: len(sizes[s]))
+    assert body == pytest.approx(LARGE_PT, abs=0.1)
+    running = [
+        "Small Intestine Cancer Treatment - NCI · NCI",
+        "Last reviewed 30 December 2025 (review overdue) · Printed 3 December 2026",
+        "Page 1 of 9",
+        DISCLAIMER_SHORT,
+    ]
+    assert not any("…" in t for texts in sizes.values() for t in texts)  # nothing cut short
+
+    def letters(text: str) -> str:
+        return re.sub(r"[\d\s]", "", text)
+
+    allowed = " ".join(letters(t) for t in running)
+    for size, texts in sizes.items():
+        if size < LARGE_PT - 0.1:  # only the header and footer are smaller than the text
+            assert all(letters(t) in allowed for t in texts), texts
+    headings = [size for size, texts in sizes.items() if size > LARGE_PT + 0.1]
+    assert len(headings) >= 3  # title, sections and sub-sections, each at least the text
+    assert any("urgery" in t for t in sizes[min(headings)])  # "Surgery" is an h5
+    assert all(size >= LARGE_PT for size in LARGE_HEADING_PT)
+
+
+def test_about_this_handout_is_kept_on_one_page(qtbot: QtBot) -> None:
+    make_application()
+    doc = QTextDocument()
+    doc.setHtml(
+        "<p>text</p>" * 30
+        + f"<h2>{ABOUT_HEADING}</h2><p>Source: X</p><p>QR</p><p>Not medical advice.</p>"
+    )
+    layout = doc.documentLayout()
+    blocks = {}
+    block = doc.begin()
+    while block.isValid():
+        blocks[block.text()] = block
+        block = block.next()
+    top = layout.blockBoundingRect(blocks[ABOUT_HEADING]).top()
+    page = top + 30  # the heading near the foot of a page: the note falls on the next
+    doc.setPageSize(QSizeF(400, page))
+    assert layout.blockBoundingRect(doc.lastBlock()).bottom() > page
+    keep_ending_together(doc, page, ABOUT_HEADING)
+    moved = layout.blockBoundingRect(blocks[ABOUT_HEADING]).top()
+    assert page <= moved < page + 40  # at the top of the next page
+    assert layout.blockBoundingRect(doc.lastBlock()).bottom() < 2 * page
+
+
+def test_the_composer_leaves_out_sections_about_the_document(
+    qtbot: QtBot, tmp_path: Path, bundled_session: Session
+) -> None:
+    make_application()
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    renderer = DocumentRenderer(bundled_session.glossary)
+    nci = bundled_session.library.get(NCI)
+    dialog = HandoutDialog(nci, renderer, None, settings)
+    qtbot.addWidget(dialog)
+
+    def ticked(section: str) -> bool:
+        return dialog._items[section].checkState(0) == Qt.CheckState.Checked
+
+    assert not ticked("about-this-pdq-summary") and not ticked("permission-to-use-this-summary")
+    assert not ticked("to-learn-more-about-small-intestine-cancer")
+    assert ticked("surgery") and ticked("treatment-of-recurrent-small-intestine-cancer")
+    assert dialog.chosen() == ["small-intestine-cancer-treatment-pdq-patient-version"]
+    assert dialog.summary.text() == "32 of 42 sections"
+    # Ticked by hand, a section about the document is printed too.
+    dialog._items["permission-to-use-this-summary"].setCheckState(0, Qt.CheckState.Checked)
+    assert dialog.chosen()[-1] == "permission-to-use-this-summary"
+    assert dialog.summary.text() == "33 of 42 sections"
+    # Reading the citation and opening the composer does not tick it.
+    again = HandoutDialog(nci, renderer, "permission-to-use-this-summary", settings)
+    qtbot.addWidget(again)
+    assert again.chosen() == ["small-intestine-cancer-treatment-pdq-patient-version"]
+    blog = HandoutDialog(bundled_session.library.get(BLOG), renderer, None, settings)
+    qtbot.addWidget(blog)
+    assert "readers-comments" not in blog.chosen() and len(blog.chosen()) == 4

@@ -11,6 +11,7 @@ from index.model import Section
 from index.render.document import DocumentRenderer, TermMarker
 from index.session import Session
 from index.synonyms import load_synonyms
+from tests.index.readability import grade, syllables
 
 GLOSSARY, GLOSSARY_PROBLEMS = load_glossary()
 MAX_DEFINITION_CHARS = 300
@@ -170,3 +171,83 @@ def test_marker_handles_odd_text() -> None:
     assert marker.find("’’’ --- \x00") == []
     [(start, end, entry)] = marker.find("Crohn’s disease")
     assert (start, end, entry.term) == (0, 15, "Crohn disease")
+
+
+# -- reading level and medical content ------------------------------------------------
+
+# Definitions whose drug names alone put them over grade 8 (combinations of three or
+# four chemotherapy drugs, each named so a patient can match it to their plan).
+READING_LEVEL_EXCEPTIONS = {"FOLFOX", "FOLFIRI", "FOLFOXIRI", "CAPOX"}
+MAX_GRADE = 8.0
+MAX_MEAN_GRADE = 6.0
+
+
+def test_the_reading_level_formula_counts_as_people_do() -> None:
+    counts = {"cancer": 2, "tumour": 2, "make": 1, "table": 2, "wanted": 2, "cells": 1}
+    counts |= {"radiation": 4, "chemotherapy": 5, "bacteria": 4, "people": 2, "tissue": 2}
+    assert {w: syllables(w) for w in counts} == counts
+    assert grade("The cat sat on the mat. It was a good cat.") < 1
+    hard = (
+        "Gastrointestinal stromal tumours demonstrate heterogeneous immunohistochemical "
+        "characteristics necessitating comprehensive molecular characterization."
+    )
+    assert grade(hard) > 20
+
+
+def test_every_definition_is_easy_to_read() -> None:
+    grades = {e.term: grade(e.definition) for e in GLOSSARY.entries}
+    too_hard = {t: round(g, 1) for t, g in grades.items() if g > MAX_GRADE}
+    assert set(too_hard) <= READING_LEVEL_EXCEPTIONS, too_hard
+    assert all(grades[t] <= 12 for t in READING_LEVEL_EXCEPTIONS)
+    assert sum(grades.values()) / len(grades) <= MAX_MEAN_GRADE
+
+
+@pytest.mark.parametrize(
+    ("term", "says", "does_not_say"),
+    [
+        ("metastatic cancer", ["stage 4", "nearby parts"], ["also called stage 4 or advanced"]),
+        ("gene", ["not passed down", "during life"], []),
+        ("mutation", ["not passed down"], []),
+        ("neuroendocrine tumour", ["spread"], []),
+        ("grade", ["dividing", "Ki-67"], []),
+        ("regorafenib", ["other drugs or trials"], ["last"]),
+        ("adenocarcinoma", ["one of the most common"], []),
+        ("small intestine cancer", ["five", "GIST"], []),
+        ("side effect", ["some last", "years"], ["Most go away"]),
+        ("targeted therapy", ["side effects"], []),
+        ("FOLFOXIRI", ["more intensive"], ["stronger"]),
+        ("MSI-H", ["Some of these tumours"], ["respond well"]),
+        ("liver", [], ["cancer", "Cancer"]),
+        ("barium", ["barium sulfate"], []),
+        ("radio waves", [], ["harmless", "safe"]),
+        ("standard treatment", ["widely used"], ["works best"]),
+        ("complementary medicine", [], ["Tell your", "should"]),
+        ("Crohn disease", ["risk is still small"], []),
+        ("systemic chemotherapy", ["targeted drugs"], []),
+        ("PET scan", ["other things"], []),
+        ("radiation therapy", ["inside the body"], ["aimed at one part"]),
+        ("diarrhea", ["passed more often"], ["often more often"]),
+        ("pembrolizumab", ["MSI-H", "cannot fix errors in their DNA"], []),
+        ("dostarlimab", ["dMMR", "cannot fix errors in their DNA"], []),
+    ],
+)
+def test_definitions_say_what_is_true_and_no_more(
+    term: str, says: list[str], does_not_say: list[str]
+) -> None:
+    entry = GLOSSARY.lookup(term)
+    assert entry is not None and entry.term == term
+    for words in says:
+        assert words in entry.definition, (term, words)
+    for words in does_not_say:
+        assert words not in entry.definition, (term, words)
+
+
+def test_other_names_mean_the_same_thing() -> None:
+    # A lump or a mass is not always a tumour; "neuroendocrine cancer" and "neoplasm"
+    # take in fast-growing carcinomas too; MSI is not MSI-H; systemic therapy is more
+    # than chemotherapy.
+    for name in ("lump", "mass", "neuroendocrine cancer", "neuroendocrine neoplasm", "MSI"):
+        assert GLOSSARY.lookup(name) is None, name
+    assert GLOSSARY.lookup("systemic therapy") is None
+    assert GLOSSARY.lookup("NET").term == "neuroendocrine tumour"
+    assert GLOSSARY.lookup("microsatellite instability-high").term == "MSI-H"
