@@ -7,7 +7,8 @@ imports the window.
 
 Exit codes: 0 done; 1 `check` found errors (or `define` found none of the
 terms); 2 the command line was wrong; 3 the document asked for does not exist;
-4 the index could not be built or opened; 5 the handout could not be written.
+4 the index could not be built or opened; 5 the handout could not be written;
+6 a library pack was refused (see index/pack_cli.py).
 """
 
 from __future__ import annotations
@@ -144,6 +145,10 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", parents=[common], help="build or update the search index")
     p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
+
+    from index import pack_cli
+
+    pack_cli.add_parser(sub, common)
     return parser
 
 
@@ -185,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, handouts: HandoutWriter | None) -> int:
     if args.command == "check" and args.paths:
         return _check_paths(args.paths, args.json)
+    if args.command == "pack":
+        from index import pack_cli
+
+        return pack_cli.run(args)
     from index.session import open_session
 
     session = open_session(args.library, bundled=not args.no_bundled, index_dir=args.index_dir)

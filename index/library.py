@@ -10,13 +10,16 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from index import formats
 from index.meta import MetaReport, build_metadata, parse_yaml_mapping
 from index.model import Checkpoint, Document, Library, Problem, Severity
+
+if TYPE_CHECKING:
+    from index.packs import InstalledPack
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 T = TypeVar("T")
@@ -27,18 +30,27 @@ def load_library(
     bundled: Path | None = None,
     previous: Library | None = None,
     checkpoint: Checkpoint | None = None,
+    packs: Sequence[InstalledPack] = (),
 ) -> Library:
     """Load every document below `roots`, in a stable order. Documents of a
     `previous` reading whose file and sidecar are unchanged are taken over as they
-    are (with their problems), not read again."""
+    are (with their problems), not read again.
+
+    Roots that are installed `packs` are read first: a pack's document replaces a
+    bundled one of the same id, and the bundled documents a pack removes are left
+    out, both without a problem (that is what the pack is for)."""
     roots = [Path(r) for r in roots]
     library = Library(roots=roots)
+    from_pack = {pack.root: pack for pack in packs if pack.root in roots}
+    withdrawn = {doc for pack in from_pack.values() for doc in pack.removes}
+    origins = {root: pack.origin() for root, pack in from_pack.items()}
     earlier = {d.path: d for d in previous.documents} if previous else {}
     earlier_problems: dict[Path, list[Problem]] = {}
     for problem in previous.problems if previous else []:
         earlier_problems.setdefault(problem.path, []).append(problem)
     seen_ids: dict[str, Path] = {}
-    for root in roots:
+    pack_ids: set[str] = set()
+    for root in [r for r in roots if r in from_pack] + [r for r in roots if r not in from_pack]:
         if not root.is_dir():
             library.problems.append(
                 Problem(root, "library folder not found or not a folder", "folder skipped")
@@ -49,6 +61,8 @@ def load_library(
             if checkpoint:
                 checkpoint()
             doc_id = path.relative_to(root).with_suffix("").as_posix()
+            if is_bundled and (doc_id in pack_ids or doc_id in withdrawn):
+                continue  # replaced or withdrawn by an installed pack
             if doc_id in seen_ids:
                 library.problems.append(
                     Problem(
@@ -73,6 +87,9 @@ def load_library(
             library.problems.extend(problems)
             if document is not None:
                 document.bundled = is_bundled
+                document.pack = origins.get(root)
+                if root in from_pack:
+                    pack_ids.add(doc_id)
                 seen_ids[doc_id] = path
                 library.documents.append(document)
     return library

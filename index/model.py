@@ -107,6 +107,17 @@ class Metadata:
     extra: dict[str, Any] = field(default_factory=dict)  # unknown fields, kept as they are
 
 
+@dataclass(frozen=True)
+class PackOrigin:
+    """The installed library pack a document came from, for the reader to say so."""
+
+    id: str
+    title: str
+    version: int
+    content_as_of: dt.date
+    publisher: str = ""
+
+
 @dataclass
 class Document:
     """One document of a library: its metadata and its sections in reading order."""
@@ -120,6 +131,7 @@ class Document:
     # Size and modification time of the file and its sidecar when read: a reload
     # reads again only the documents whose stamp has changed.
     stamp: tuple[int, ...] = ()
+    pack: PackOrigin | None = None  # set when it comes from an installed library pack
 
     @property
     def title(self) -> str:

@@ -2,7 +2,7 @@
 
 One resolver serves a source checkout, an installed wheel and a frozen bundle.
 The install folder may be read-only, so the program writes only under the
-user's cache folder (or a folder the user names).
+user's cache and data folders (or a folder the user names).
 """
 
 from __future__ import annotations
@@ -56,3 +56,12 @@ def data_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def system_data_dir() -> Path:
+    """The data folder shared by every user of the computer (packs installed with
+    `--system`); only an administrator can write to it."""
+    override = os.environ.get("ONCOREF_SYSTEM_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.site_data_dir(APP_NAME, appauthor=False))

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from index.contents import Node
     from index.glossary import Glossary
     from index.model import Library
+    from index.packs import InstalledPack
     from index.render.document import DocumentRenderer
     from index.search.searcher import Searcher
     from index.search.store import IndexReport, Progress
@@ -86,6 +87,10 @@ class Session:
     index_dir: Path
     bundled_root: Path | None = None  # the bundled library folder, when it is read
     folders: list[Path] = field(default_factory=list)  # the clinic's own folders
+    # Installed library packs (read between the bundled folder and the clinic's), and
+    # whether a reload looks for them again.
+    packs: list[InstalledPack] = field(default_factory=list)
+    with_packs: bool = False
     resource_problems: list[Problem] = field(default_factory=list)
     # Rendered pages by document id; a snapshot keeps the page a start opens on.
     pages: dict[str, str] = field(default_factory=dict)
@@ -105,7 +110,8 @@ class Session:
 
     @property
     def roots(self) -> list[Path]:
-        return ([self.bundled_root] if self.bundled_root else []) + self.folders
+        bundled = [self.bundled_root] if self.bundled_root else []
+        return bundled + [p.root for p in self.packs] + self.folders
 
     def find(self, name: str) -> Document | None:
         """A document by id, by file name, or by a unique start of either."""
@@ -141,6 +147,14 @@ class Session:
                     continue
                 if path.is_dir() or formats.is_watched(path.name):
                     paths.append(str(path))
+        if self.with_packs:
+            from index.packs import PackStore
+
+            # A pack installed, rolled back or removed (from the command line, say)
+            # replaces the list of installed packs in these folders.
+            for store in (PackStore.user(), PackStore.system_wide()):
+                if store.root.is_dir():
+                    paths.append(str(store.root))
         return paths
 
     # -- searching ----------------------------------------------------------------
@@ -290,10 +304,17 @@ class Session:
         from index.library import load_library
         from index.snapshot import fingerprint, snapshot_path
 
-        stamp = fingerprint(self.roots)  # before reading, as when opening
+        packs, pack_problems = _installed_packs(self.with_packs)
+        roots = _with_packs(self.bundled_root, packs, self.folders)
+        stamp = fingerprint(roots)  # before reading, as when opening
         library = load_library(
-            self.roots, bundled=self.bundled_root, previous=self.library, checkpoint=checkpoint
+            roots,
+            bundled=self.bundled_root,
+            previous=self.library,
+            checkpoint=checkpoint,
+            packs=packs,
         )
+        library.problems[:0] = pack_problems
         session = Session(
             library=library,
             glossary=self.glossary,
@@ -302,6 +323,8 @@ class Session:
             index_dir=self.index_dir,
             bundled_root=self.bundled_root,
             folders=list(self.folders),
+            packs=packs,
+            with_packs=self.with_packs,
             resource_problems=list(self.resource_problems),
         )
         session._snapshot = (snapshot_path(self.index_dir), stamp)
@@ -339,9 +362,29 @@ class Session:
             self._searcher = None
 
 
-def library_roots(extra: Sequence[Path] = (), bundled: bool = True) -> list[Path]:
-    roots = [bundled_library_dir()] if bundled else []
-    return roots + [Path(p).expanduser() for p in extra]
+def library_roots(
+    extra: Sequence[Path] = (), bundled: bool = True, packs: Sequence[InstalledPack] = ()
+) -> list[Path]:
+    """The folders the library reads: the bundled one, the installed packs' current
+    content, and the clinic's own folders."""
+    folders = [Path(p).expanduser() for p in extra]
+    return _with_packs(bundled_library_dir() if bundled else None, packs, folders)
+
+
+def _with_packs(
+    bundled: Path | None, packs: Sequence[InstalledPack], folders: Sequence[Path]
+) -> list[Path]:
+    return ([bundled] if bundled else []) + [p.root for p in packs] + list(folders)
+
+
+def _installed_packs(wanted: bool) -> tuple[list[InstalledPack], list[Problem]]:
+    """The installed packs, and what was wrong with the list of them."""
+    if not wanted:
+        return [], []
+    from index.packs import installed_packs
+
+    packs, problems = installed_packs()
+    return packs, [Problem(path, message, "its packs not read") for path, message in problems]
 
 
 def default_index_dir(roots: Sequence[Path]) -> Path:
@@ -359,14 +402,19 @@ def open_session(
     *,
     use_snapshot: bool = False,
     checkpoint: Checkpoint | None = None,
+    packs: bool = True,
 ) -> Session:
-    """The bundled library (unless `bundled` is false) and the folders in `libraries`.
+    """The bundled library (unless `bundled` is false), the installed library packs
+    (unless `packs` is false) and the folders in `libraries`.
 
     With `use_snapshot`, a snapshot of the same folders from an earlier run is used
     while no file has changed; `save_snapshot()` keeps this one for the next."""
     folders = [Path(p).expanduser() for p in libraries]
-    roots = library_roots(folders, bundled)
-    index_dir = Path(index_dir) if index_dir else default_index_dir(roots)
+    # The index is kept per set of folders, not per pack version, so that installing
+    # a pack updates it rather than starting a new one.
+    index_dir = Path(index_dir) if index_dir else default_index_dir(library_roots(folders, bundled))
+    installed, pack_problems = _installed_packs(packs)
+    roots = library_roots(folders, bundled, installed)
     stamp = None
     if use_snapshot:
         from index.snapshot import fingerprint, load_snapshot, snapshot_path
@@ -386,7 +434,8 @@ def open_session(
     from index.taxonomy import load_taxonomy
 
     bundled_root = bundled_library_dir() if bundled else None
-    library = load_library(roots, bundled=bundled_root, checkpoint=checkpoint)
+    library = load_library(roots, bundled=bundled_root, checkpoint=checkpoint, packs=installed)
+    library.problems[:0] = pack_problems
     glossary, glossary_problems = load_glossary()
     synonyms, synonym_problems = load_synonyms()
     taxonomy, taxonomy_problems = load_taxonomy()
@@ -398,6 +447,8 @@ def open_session(
         index_dir=index_dir,
         bundled_root=bundled_root,
         folders=folders,
+        packs=installed,
+        with_packs=packs,
         resource_problems=glossary_problems + synonym_problems + taxonomy_problems,
     )
     if stamp is not None:

@@ -20,10 +20,12 @@ MEDQUAD = SHARED / "corpus" / "medquad-cancergov"
 
 @pytest.fixture(autouse=True)
 def _user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing a test does touches the real user's cache, settings or data."""
+    """Nothing a test does touches the real user's cache, settings, data or the
+    computer's shared data folder."""
     monkeypatch.setenv("ONCOREF_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ONCOREF_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("ONCOREF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ONCOREF_SYSTEM_DATA_DIR", str(tmp_path / "system-data"))
 
 
 @pytest.fixture(scope="session")

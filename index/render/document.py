@@ -260,7 +260,8 @@ def _balance_links(tokens: list[Token]) -> list[Token]:
 
 def header_html(doc: Document, today: dt.date | None = None) -> str:
     """Title, what kind of source it is, source, audience, review date, warnings (no
-    date, an overdue review, a patient's view), licence, address."""
+    date, an overdue review, a patient's view), licence, address, and the library
+    pack it came from (name, version, "content as of" date)."""
     from index.provenance import (
         DATE_NOT_STATED,
         DATE_NOT_STATED_NOTE,
@@ -302,6 +303,13 @@ def header_html(doc: Document, today: dt.date | None = None) -> str:
         if meta.url.startswith(("https://", "http://")):
             url = f'<a class="external" href="{url}">{url}</a>'
         more.append(f"<b>Original:</b> {url}")
+    if doc.pack is not None:
+        pack = doc.pack
+        publisher = f" from {html.escape(pack.publisher)}" if pack.publisher else ""
+        more.append(
+            f"<b>From the library update:</b> {html.escape(pack.title)}{publisher}, "
+            f"version {pack.version}, content as of {long_date(pack.content_as_of)}"
+        )
     if more:
         lines.append('<p class="meta">' + "<br>".join(more) + "</p>")
     return "\n".join(lines)
