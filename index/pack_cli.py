@@ -160,7 +160,8 @@ def _install(args: argparse.Namespace) -> int:
         ("changed", changes.changed),
         ("removed", changes.removed),
     ):
-        print(f"  {len(docs)} documents {label}" + (f": {', '.join(docs)}" if docs else ""))
+        count = f"{len(docs)} document{'s' * (len(docs) != 1)}"
+        print(f"  {count} {label}" + (f": {', '.join(docs)}" if docs else ""))
     # The index follows the library: only the documents that changed are indexed.
     session = open_session(args.library, bundled=bundled, index_dir=args.index_dir)
     try:

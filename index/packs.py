@@ -932,9 +932,10 @@ def compare(
         if path is None:
             changes.added.append(doc)
             continue
-        sidecar = by_path.get(PurePosixPath(entry.path).stem + formats.SIDECAR_SUFFIX)
+        name = PurePosixPath(entry.path)
+        sidecar = by_path.get(name.with_name(name.stem + formats.SIDECAR_SUFFIX).as_posix())
         sidecar_path = formats.sidecar_for(path)
-        same = PurePosixPath(entry.path).suffix == path.suffix
+        same = name.suffix == path.suffix
         try:
             same = same and hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
             if sidecar is not None or sidecar_path.exists():
