@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,14 +24,19 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Settings
 from desktop.theme import as_rich_text
-from index.model import Problem, Severity
+from index.model import Document, Problem, Severity
+
+if TYPE_CHECKING:
+    from desktop.packs_dialog import PacksDialog
 
 
 class SettingsDialog(QDialog):
     """Library folders (added or removed folders take effect at once) and the clinic's
     name and phone number for printed handouts."""
 
-    folders_changed = Signal(list)  # list[Path]
+    # list[Path]; also sent, with the folders unchanged, when a library update was
+    # installed, rolled back or removed: either way the library must be read again.
+    folders_changed = Signal(list)
 
     def __init__(
         self, folders: list[Path], settings: Settings, parent: QWidget | None = None
@@ -67,11 +73,16 @@ class SettingsDialog(QDialog):
         handouts = QFormLayout()
         handouts.addRow("Clinic &name:", self.clinic)
         handouts.addRow("&Phone:", self.phone)
+        updates = QPushButton("Library &updates…", self)
+        updates.setToolTip("Install a signed library update from a file; roll back or remove one")
+        updates.clicked.connect(self.show_updates)
+        self.packs_dialog: PacksDialog | None = None
 
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(self.remove)
         row.addStretch(1)
+        row.addWidget(updates)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list)
@@ -92,6 +103,22 @@ class SettingsDialog(QDialog):
         if str(folder) not in {str(f) for f in self.folders()}:
             self.list.addItem(str(folder))
             self.folders_changed.emit(self.folders())
+
+    def show_updates(self) -> None:
+        if self.packs_dialog is None:
+            from desktop.packs_dialog import PacksDialog
+
+            self.packs_dialog = PacksDialog(self._documents, self)
+            self.packs_dialog.library_updated.connect(
+                lambda: self.folders_changed.emit(self.folders())
+            )
+        self.packs_dialog.show()
+        self.packs_dialog.raise_()
+
+    def _documents(self) -> list[Document]:
+        """The documents of the library the window shows now."""
+        session = getattr(self.parent(), "session", None)
+        return list(session.library.documents) if session is not None else []
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a library folder")
