@@ -333,10 +333,11 @@ def plain_reason(exc: PackError) -> str:
 
 
 def _titles_in(pack: VerifiedPack) -> Mapping[str, str]:
-    """Document ids of a pack with a readable name (its file name, tidied)."""
+    """The pack's documents by id, with the titles its manifest gives them."""
     return {
-        doc: Path(doc).name.replace("-", " ").replace("_", " ").capitalize()
-        for doc in pack.manifest.documents()
+        f.doc: f.title or Path(f.doc).name.replace("-", " ").replace("_", " ").capitalize()
+        for f in pack.manifest.files
+        if f.doc is not None
     }
 
 

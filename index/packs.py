@@ -43,11 +43,12 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any
 
 from index import __version__, formats
 from index.model import PackOrigin
-from index.paths import data_dir, resource, system_data_dir
+from index.paths import data_dir, pack_stores, resource, system_data_dir
 
 if TYPE_CHECKING:
     import zipfile
@@ -142,14 +143,13 @@ def generate_key(private_path: Path, name: str = "") -> PublicKey:
     only, never overwritten) and the public key beside it as `private_path.pub`."""
     import base64
 
-    from nacl.signing import SigningKey
-
+    signing = _nacl_signing()
     name = " ".join(name.split())
     public_path = private_path.with_name(private_path.name + ".pub")
     for path in (private_path, public_path):
         if path.exists():
             raise PackError("exists", f"{path} already exists; OncoRef never overwrites a key")
-    key = SigningKey.generate()
+    key = signing.SigningKey.generate()
     public = PublicKey(bytes(key.verify_key), name)
     seed = base64.b64encode(bytes(key)).decode()
     try:
@@ -168,8 +168,7 @@ def read_private_key(path: Path) -> tuple[SigningKey, str]:
     import base64
     import binascii
 
-    from nacl.signing import SigningKey
-
+    signing = _nacl_signing()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -183,7 +182,18 @@ def read_private_key(path: Path) -> tuple[SigningKey, str]:
         seed = b""
     if len(seed) != 32:
         raise PackError("key", f"the private key {path} is damaged")
-    return SigningKey(seed), parts[2] if len(parts) > 2 else ""
+    return signing.SigningKey(seed), parts[2] if len(parts) > 2 else ""
+
+
+def _nacl_signing() -> ModuleType:
+    """PyNaCl's Ed25519, or a PackError saying signatures cannot be checked here."""
+    try:
+        import nacl.signing
+    except ImportError as exc:
+        raise PackError(
+            "crypto", f"this OncoRef cannot check signatures: a part is missing ({exc})"
+        ) from exc
+    return nacl.signing
 
 
 def key_folders() -> list[Path]:
@@ -237,6 +247,7 @@ class PackFile:
     sha256: str
     licence: str = ""
     attribution: str = ""
+    title: str = ""  # of a document, for people to see what a pack holds
 
     @property
     def doc(self) -> str | None:
@@ -283,6 +294,7 @@ class Manifest:
                     "sha256": f.sha256,
                     "licence": f.licence,
                     "attribution": f.attribution,
+                    **({"title": f.title} if f.title else {}),
                 }
                 for f in self.files
             ],
@@ -363,6 +375,7 @@ def parse_manifest(data: bytes) -> Manifest:
                 digest,
                 str(entry.get("licence") or ""),
                 str(entry.get("attribution") or ""),
+                str(entry.get("title") or ""),
             )
         )
     removes = raw.get("removes") or []
@@ -564,8 +577,8 @@ def _check_signature(manifest: bytes, signature: bytes, keys: Mapping[str, Publi
     import base64
     import binascii
 
+    signing = _nacl_signing()
     from nacl.exceptions import BadSignatureError, CryptoError
-    from nacl.signing import VerifyKey
 
     fields: dict[str, str] = {}
     for line in signature.decode("ascii", errors="replace").splitlines():
@@ -585,7 +598,7 @@ def _check_signature(manifest: bytes, signature: bytes, keys: Mapping[str, Publi
     try:
         if len(raw) != 64:
             raise ValueError("not 64 bytes")
-        VerifyKey(signer.raw).verify(manifest, raw)
+        signing.VerifyKey(signer.raw).verify(manifest, raw)
     except (BadSignatureError, CryptoError, ValueError, TypeError) as exc:
         raise PackError(
             "signature",
@@ -728,17 +741,19 @@ def build_pack(
             continue
         check_name(rel)
         data = path.read_bytes()
-        licence, attribution = "", ""
+        licence, attribution, doc_title = "", "", ""
         if formats.is_document(path.name):
             document, problems = load_document(path, PurePosixPath(rel).with_suffix("").as_posix())
             errors += [str(p) for p in problems if p.severity.value == "error"]
             if document is None:
                 continue
+            doc_title = document.title
             licence = document.meta.license or default_licence
             attribution = document.meta.citation or document.meta.source or default_attribution
             if not licence:
                 errors.append(f"{rel}: no licence (give it `license:`, or {SETTINGS} `licence:`)")
-        files.append((PackFile(rel, len(data), _sha256(data), licence, attribution), data))
+        entry = PackFile(rel, len(data), _sha256(data), licence, attribution, doc_title)
+        files.append((entry, data))
     if errors:
         raise PackError("build", "not built; fix these first:\n  " + "\n  ".join(errors))
     if not any(f.doc for f, _ in files):
@@ -956,17 +971,17 @@ def compare(
 class PackStore:
     """The packs installed in one data folder."""
 
-    def __init__(self, folder: Path, system: bool = False) -> None:
-        self.root = Path(folder) / "packs"
+    def __init__(self, root: Path, system: bool = False) -> None:
+        self.root = Path(root)  # the store's packs/ folder
         self.system = system
 
     @classmethod
     def user(cls) -> PackStore:
-        return cls(data_dir())
+        return cls(pack_stores()[0])
 
     @classmethod
     def system_wide(cls) -> PackStore:
-        return cls(system_data_dir(), system=True)
+        return cls(pack_stores()[1], system=True)
 
     @property
     def state_path(self) -> Path:

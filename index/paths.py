@@ -65,3 +65,8 @@ def system_data_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.site_data_dir(APP_NAME, appauthor=False))
+
+
+def pack_stores() -> list[Path]:
+    """Where installed library packs live: this user's, then the computer's."""
+    return [data_dir() / "packs", system_data_dir() / "packs"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from index import formats
 from index.model import Checkpoint, Document, Problem, SearchResult, Section
-from index.paths import bundled_library_dir, cache_dir, prebuilt_index_dir
+from index.paths import bundled_library_dir, cache_dir, pack_stores, prebuilt_index_dir
 
 # Whoosh is imported when the index is first used, and the loaders (markdown-it,
 # PyYAML) when a library is read: a start from the snapshot needs neither.
@@ -148,13 +148,9 @@ class Session:
                 if path.is_dir() or formats.is_watched(path.name):
                     paths.append(str(path))
         if self.with_packs:
-            from index.packs import PackStore
-
             # A pack installed, rolled back or removed (from the command line, say)
             # replaces the list of installed packs in these folders.
-            for store in (PackStore.user(), PackStore.system_wide()):
-                if store.root.is_dir():
-                    paths.append(str(store.root))
+            paths += [str(store) for store in pack_stores() if store.is_dir()]
         return paths
 
     # -- searching ----------------------------------------------------------------
@@ -379,8 +375,8 @@ def _with_packs(
 
 def _installed_packs(wanted: bool) -> tuple[list[InstalledPack], list[Problem]]:
     """The installed packs, and what was wrong with the list of them."""
-    if not wanted:
-        return [], []
+    if not wanted or not any(store.is_dir() for store in pack_stores()):
+        return [], []  # none installed: the pack code is not even imported
     from index.packs import installed_packs
 
     packs, problems = installed_packs()

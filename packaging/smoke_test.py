@@ -11,8 +11,9 @@ sandbox made with `unshare`:
 Where strace is available the commands also run under it, and no internet
 socket may be opened at all.
 
-It checks `list`, `search`, `define`, `print -o`, `index`, a clinic folder and
-`--exit-when-ready`, that the bundle folder is byte-for-byte unchanged, and
+It checks `list`, `search`, `define`, `print -o`, `index`, a clinic folder,
+`--exit-when-ready` and a signed library pack (keygen, build, verify, trust,
+install, remove), that the bundle folder is byte-for-byte unchanged, and
 that nothing unexpected was written to standard error. It needs util-linux's
 `unshare` and either root or unprivileged user namespaces. Uses only the
 standard library; tests/packaging/test_bundle.py runs the same checks under pytest.
@@ -231,6 +232,34 @@ def check_window_opens(box: Sandbox) -> None:
     assert re.search(r"^ready: 4 documents, \d+ sections", run.out, re.M), run.out
 
 
+def check_library_pack_signed_verified_installed_and_removed(box: Sandbox) -> None:
+    """The frozen program signs and checks Ed25519 signatures (PyNaCl and its libsodium
+    are in the bundle), refuses an untrusted pack and installs a trusted one into the
+    user's data folder."""
+    key = box.scratch / "keys" / "clinic.key"
+    run = box.run("pack", "keygen", "-o", str(key), "--name", "Riverside Clinic")
+    assert run.code == 0 and run.out.startswith("oncoref-ed25519 "), (run.out, run.err)
+    source = box.scratch / "pack-source"
+    source.mkdir()
+    (source / "eating-well.md").write_text(
+        CLINIC_DOCUMENT.replace("---\n#", "license: CC0\n---\n#", 1), encoding="utf-8"
+    )
+    (source / "pack.yaml").write_text("id: riverside.handouts\nversion: 1\n", encoding="utf-8")
+    pack = box.scratch / "riverside.oncopack"
+    expect_clean(box.run("pack", "build", str(source), "-o", str(pack), "--key", str(key)))
+    run = box.run("pack", "verify", str(pack))
+    assert run.code == 6 and "not signed by a publisher this computer trusts" in run.err, run
+    expect_clean(box.run("pack", "trust", str(key) + ".pub"))
+    expect_clean(box.run("pack", "install", str(pack)))
+    run = box.run("search", "pomegranate smoothie", "--json")
+    expect_clean(run)
+    assert [h["doc"] for h in json.loads(run.out)["hits"]][:1] == ["eating-well"], run.out
+    assert (box.home / ".local/share/OncoRef/packs/installed.json").is_file()
+    expect_clean(box.run("pack", "remove", "riverside.handouts"))
+    run = box.run("list", "--json")
+    assert "eating-well" not in {row["doc"] for row in json.loads(run.out)}
+
+
 def check_install_for_one_user(box: Sandbox) -> None:
     """install.sh --user: the menu entry starts the installed copy, with its icon."""
     if not (box.bundle / "install.sh").exists():
@@ -279,6 +308,7 @@ CHECKS: list[Callable[[Sandbox], None]] = [
     check_print,
     check_clinic_documents_are_searched_with_the_bundled_ones,
     check_window_opens,
+    check_library_pack_signed_verified_installed_and_removed,
     check_install_for_one_user,
     check_bundle_unchanged,  # last: after everything else ran
 ]

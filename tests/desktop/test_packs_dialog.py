@@ -104,3 +104,19 @@ def test_roll_back_from_settings_brings_the_earlier_version_back(
     assert "Eating well (new)" not in titles(window)
     assert updates.installed() == [("Riverside handouts", 1)]
     assert not updates.rollback.isEnabled()  # nothing earlier than version 1
+
+
+def test_a_pack_installed_from_the_command_line_shows_in_an_open_window(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    key = make_key(tmp_path / "keys")
+    store = PackStore.user()
+    store.install(make_pack(tmp_path, key, DIET))
+    window = open_window(qtbot, settings, tmp_path / "index", watch_delay_ms=50)
+    assert "Eating after GIST surgery" in titles(window)
+    newer = make_pack(tmp_path, key, {"gist/diet.md": document("Eating well (new)", "x")}, 2)
+    with qtbot.waitSignal(window.library_changed, timeout=20000):
+        store.install(newer)
+    assert "Eating well (new)" in titles(window)
+    doc = window.session.library.get("gist/diet") if window.session else None
+    assert doc is not None and doc.pack is not None and doc.pack.version == 2

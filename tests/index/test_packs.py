@@ -234,12 +234,12 @@ def test_installed_packs_cost_a_start_nothing_when_there_are_none() -> None:
 
     probe = (
         "import sys, index.session as s; s.open_session(bundled=False);"
-        "print(sorted(m for m in ('nacl', 'yaml', 'zipfile', 'json') if m in sys.modules))"
+        "print(sorted(m for m in ('index.packs', 'nacl', 'zipfile') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
-    assert "nacl" not in out and "zipfile" not in out
+    assert out.strip() == "[]"
 
 
 # -- refused, with a clear message, and nothing changed -----------------------------------
@@ -413,3 +413,16 @@ def test_the_command_line_refuses_with_the_reason_and_exit_code_6(
     assert not (data_dir() / "packs").exists()
     trust_key(str(stranger) + ".pub")
     assert verify_pack(pack).signer.name == "Someone Else"
+
+
+def test_the_publisher_key_ships_and_is_trusted_everywhere() -> None:
+    from index.packs import trusted_keys
+    from index.paths import resource
+
+    shipped = sorted(resource("keys").glob("*.pub"))
+    assert shipped, "no publisher key in resources/keys"
+    keys = trusted_keys()
+    for path in shipped:
+        key = packs.parse_public_key(path.read_text(encoding="utf-8"))
+        assert key.id in keys and key.name == "OncoRef"
+    assert not list(resource("keys").glob("*.key"))  # never a private key
