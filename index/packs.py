@@ -75,6 +75,8 @@ MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, for files over RATIO_FROM
 RATIO_FROM = 64 * 1024
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+# Names that fit every file system a clinic has, beside the store's own folders.
+MAX_NAME, MAX_PART = 200, 120
 
 _PACK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
@@ -378,6 +380,12 @@ def parse_manifest(data: bytes) -> Manifest:
                 str(entry.get("title") or ""),
             )
         )
+    folders = {str(parent).casefold() for f in files for parent in PurePosixPath(f.path).parents}
+    clash = next((f.path for f in files if f.path.casefold() in folders), None)
+    if clash is not None:
+        raise PackError(
+            "duplicate", f"This update uses the name '{clash}' for a file and for a folder."
+        )
     removes = raw.get("removes") or []
     if not isinstance(removes, list) or not all(isinstance(r, str) for r in removes):
         raise _bad_manifest("its removes is not a list of document ids")
@@ -422,6 +430,11 @@ def check_name(name: str) -> None:
             "unsafe-name",
             f"This update holds a file with an unsafe name ({name!r}): it could be "
             "written outside the library.",
+        )
+    if len(name) > MAX_NAME or any(len(part.encode()) > MAX_PART for part in parts):
+        raise PackError(
+            "long-name",
+            f"This update holds a file name too long for some computers ('{name[:60]}…').",
         )
 
 

@@ -345,6 +345,21 @@ def _too_big_in_total(tmp: Path, key: Path, good: Path) -> Path:
     return good
 
 
+def _signed_as(tmp: Path, key: Path, good: Path, **changes: object) -> Path:
+    """The good pack's files under a manifest changed as given, and signed."""
+    manifest, files = read_pack(good)
+    entries = [entry(CONTENT + n, d) for n, d in files.items()]
+    return craft(tmp / "bad.oncopack", key, replace(manifest, **changes), entries)  # type: ignore[arg-type]
+
+
+def _file_and_folder(tmp: Path, key: Path, good: Path) -> Path:
+    manifest, files = read_pack(good)
+    entries = [entry(CONTENT + n, d) for n, d in files.items()]
+    entries.append(entry(CONTENT + "gist/diet.md/inside.md", b"# x\n\nx\n"))
+    manifest = listed(manifest, "gist/diet.md/inside.md", b"# x\n\nx\n")
+    return craft(tmp / "bad.oncopack", key, manifest, entries)
+
+
 HOSTILE: dict[str, tuple[Hostile, str, str]] = {
     # case: (how it is made, the reason, words the person reads)
     "bad signature": (_bad_signature, "signature", "signature does not match"),
@@ -367,6 +382,18 @@ HOSTILE: dict[str, tuple[Hostile, str, str]] = {
         "device",
     ),
     "duplicate entries": (_duplicate, "duplicate", "twice"),
+    "names differing in capitals": (
+        _with_entry(CONTENT + "gist/DIET.md", b"# x\n"),
+        "duplicate",
+        "differing only in capitals",
+    ),
+    "a file and a folder of one name": (_file_and_folder, "duplicate", "a file and for a folder"),
+    "a name too long": (_with_entry(CONTENT + "a" * 130 + ".md", b"# x\n"), "long-name", "long"),
+    "pack id with ..": (
+        lambda t, k, g: _signed_as(t, k, g, id="../evil"),
+        "manifest",
+        "its id is missing or not",
+    ),
     "zip bomb (ratio)": (_ratio_bomb, "bomb", "zip bomb"),
     "zip bomb (one file too big)": (_too_big_file, "too-big", "limit for one file"),
     "zip bomb (total too big)": (_too_big_in_total, "too-big", "more than"),
