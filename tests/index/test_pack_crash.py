@@ -13,6 +13,7 @@ import os
 import random
 import shutil
 import signal
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -44,26 +45,32 @@ SEEN = {
 }
 
 
-# The child SIGKILLs itself just before or just after one of the install's steps
-# on disk (each file flushed, each rename, each folder removed): between two such
-# steps nothing on disk changes, so these are all the moments a crash can hit.
+# The child stops just before or just after one of the install's steps on disk
+# (each file flushed, each rename, each folder removed) and the test kills it
+# there: between two such steps nothing on disk changes, so these are all the
+# moments a crash can hit.
 # Children come from a fork server that has imported the installer once: a fresh
 # Python for each kill would make this test take several times as long.
 def _child(pack: str, data: str, system: str, kill_at: int, pipe: Connection) -> None:
     os.environ["ONCOREF_DATA_DIR"], os.environ["ONCOREF_SYSTEM_DATA_DIR"] = data, system
     points = 0
 
+    def halt() -> None:
+        """Wait here for the test to kill this process."""
+        pipe.send("halted")
+        time.sleep(60)
+
     def counted(call: Callable[..., object]) -> Callable[..., object]:
         def step(*args: object, **kwargs: object) -> object:
             nonlocal points
             if points == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
+                halt()
             # A killed process loses nothing the kernel has been given, so the flushes
             # to disk (which only a power cut needs) are counted, not waited for.
             result = None if call is fsync else call(*args, **kwargs)
             points += 1
             if points == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
+                halt()
             points += 1
             return result
 
@@ -92,9 +99,13 @@ def _install_in_child(pack: Path, kill_at: int = -1) -> tuple[int, int]:
     points = 0
     try:
         assert ours.poll(30) and ours.recv() == "ready"
+        assert ours.poll(30), "the install neither finished nor stopped"
+        said = ours.recv()
+        if said == "halted":
+            child.kill()  # SIGKILL
+        else:
+            points = said
         child.join(30)
-        if ours.poll():
-            points = ours.recv()
     finally:
         ours.close()
         theirs.close()
