@@ -12,7 +12,7 @@ Where strace is available the commands also run under it, and no internet
 socket may be opened at all.
 
 It checks `list`, `search`, `define`, `print -o`, `index`, a clinic folder,
-`--exit-when-ready` and a signed library pack (keygen, build, verify, trust,
+`--exit-when-ready` and a signed library pack (keygen, build, refused until trusted,
 install, remove), that the bundle folder is byte-for-byte unchanged, and
 that nothing unexpected was written to standard error. It needs util-linux's
 `unshare` and either root or unprivileged user namespaces. Uses only the
