@@ -3,7 +3,7 @@
 What a pack would add, change and remove is shown before anything happens; a
 pack that cannot be installed is explained in plain words, and nothing changes.
 The pack code (and PyNaCl with it) is imported when this dialog opens, never at
-the window's start.
+the window's start. Names from a pack are shown as written, never read as markup.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.theme import as_rich_text
 from index.model import Document
 from index.packs import (
     SUFFIX,
@@ -99,6 +100,7 @@ class PacksDialog(QDialog):
         self.remove = QPushButton("&Remove", self)
         self.remove.clicked.connect(self._remove)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may quote names from a pack
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Library updates status")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -225,7 +227,7 @@ class PacksDialog(QDialog):
     def _refused(self, exc: PackError) -> None:
         self._clear()
         self.status.setText(f"Not installed: {exc.message}")
-        QMessageBox.warning(self, "Library update not installed", plain_reason(exc))
+        QMessageBox.warning(self, "Library update not installed", as_rich_text(plain_reason(exc)))
 
     def _clear(self) -> None:
         self.pending = None
@@ -301,7 +303,7 @@ class PacksDialog(QDialog):
         self._change(lambda: store(pack.system).remove(pack.id), "Removed")
 
     def _confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
+        answer = QMessageBox.question(self, title, as_rich_text(question))
         return answer == QMessageBox.StandardButton.Yes
 
     def _change(self, action: Callable[[], object], done: str) -> None:
@@ -309,7 +311,7 @@ class PacksDialog(QDialog):
             action()
         except PackError as exc:
             self.status.setText(exc.message)
-            QMessageBox.warning(self, "Library updates", exc.message)
+            QMessageBox.warning(self, "Library updates", as_rich_text(exc.message))
             return
         self.status.setText(f"{done}. The library is being read again.")
         self.refresh()
