@@ -89,7 +89,8 @@ class _SnippetFormatter(highlight.Formatter):  # type: ignore[misc]  # Whoosh is
     between = " … "
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return "<b>" + html.escape(highlight.get_text(text, token, replace)) + "</b>"
+        word: str = highlight.get_text(text, token, replace)
+        return "<b>" + html.escape(word) + "</b>"
 
     def _text(self, text: str) -> str:
         return html.escape(text)
