@@ -259,7 +259,8 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
     if not parsed.sections:
         problems.append(Problem(path, "no readable text found", "skipped"))
         return None, problems
-    return Document(doc_id, path, meta, parsed.sections, hasher.hexdigest()), problems
+    document = Document(doc_id, path, meta, parsed.sections, hasher.hexdigest(), format=fmt.name)
+    return document, problems
 
 
 def _read_sidecar(

@@ -117,6 +117,7 @@ class Document:
     sections: list[Section]
     fingerprint: str  # changes whenever the file, its sidecar or the loader changes
     bundled: bool = False
+    format: str = "markdown"  # the name of the format that read it (index/formats)
     # Size and modification time of the file and its sidecar when read: a reload
     # reads again only the documents whose stamp has changed.
     stamp: tuple[int, ...] = ()
