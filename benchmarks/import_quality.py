@@ -58,7 +58,9 @@ def _heading_key(text: str) -> str:
 
 def expectation_files(corpus: Path = IMPORT_CORPUS) -> list[Path]:
     """The corpus files that have expectations, sorted."""
-    return sorted(p.with_name(p.name[: -len(EXPECT_SUFFIX)]) for p in corpus.glob("*" + EXPECT_SUFFIX))
+    return sorted(
+        p.with_name(p.name[: -len(EXPECT_SUFFIX)]) for p in corpus.glob("*" + EXPECT_SUFFIX)
+    )
 
 
 def has_loader(path: Path) -> bool:
@@ -204,7 +206,9 @@ def score_file(path: Path) -> Score:
     found = [s for s in sentences if contains_words(flat, s)]
     result.sentence_recall = len(found) / len(sentences) if sentences else 1.0
     result.missing_sentences = [s for s in sentences if s not in found]
-    result.absent_found = [str(a) for a in expect.get("absent") or [] if contains_words(flat, str(a))]
+    result.absent_found = [
+        str(a) for a in expect.get("absent") or [] if contains_words(flat, str(a))
+    ]
     return result
 
 

@@ -224,7 +224,9 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         return None, [Problem(path, f"cannot read file: {exc.strerror or exc}", "skipped")]
     fmt = formats.format_for(path.name, data[:4096])
     if fmt is None:
-        return None, [Problem(path, "not a document OncoRef can read", "skipped")]
+        kinds = [f.name for f in formats.FORMATS if path.suffix.lower() in f.suffixes]
+        kind = f" (not {' or '.join(kinds)})" if kinds else ""
+        return None, [Problem(path, f"not a document OncoRef can read{kind}", "skipped")]
     hasher = hashlib.sha1(f"{fmt.name} {fmt.version}".encode() + b"\0" + data)
 
     sidecar_values, sidecar_lines, sidecar = _read_sidecar(path, hasher, problems)

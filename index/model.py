@@ -202,10 +202,14 @@ class Library:
 
     def find(self, name: str) -> Document | None:
         """A document by id, by file name, or by a unique start of either."""
-        wanted = name.strip().removesuffix(".md").removesuffix(".txt").strip("/")
+        wanted = name.strip().strip("/")
         exact = self.get(wanted)
         if exact:
             return exact
+        stem, dot, suffix = wanted.rpartition(".")
+        if dot and stem and "/" not in suffix and self.get(stem):  # a file name: "leaflet.docx"
+            return self.get(stem)
+        wanted = stem if dot and stem and "/" not in suffix and suffix.isalnum() else wanted
         matches = [
             d
             for d in self.documents

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.formats.markup import DraftSection, finish_sections, same_text
@@ -138,6 +139,11 @@ def _escape_block_start(match: re.Match[str]) -> str:
     if match.group(1):
         return match.group(1) + "\\" + match.group(2)
     return "\\" + match.group(3)
+
+
+def title_from_name(path: Path) -> str:
+    """A title for a file that names none: its file name, as the library would."""
+    return path.stem.replace("_", " ").replace("-", " ").strip() or path.name
 
 
 def inline_text(value: str) -> Inline:

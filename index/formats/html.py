@@ -24,7 +24,14 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from index.formats import Parsed, Source
-from index.formats.blocks import Inline, ListBlock, ListItem, Outline, nci_id_from_cdr
+from index.formats.blocks import (
+    Inline,
+    ListBlock,
+    ListItem,
+    Outline,
+    nci_id_from_cdr,
+    title_from_name,
+)
 from index.formats.markup import squash_spaces
 from index.model import Problem, Severity
 
@@ -80,7 +87,7 @@ def parse(source: Source) -> Parsed:
     body = root.find("body")
     if body is None:
         body = root
-    title = _page_title(root, body, fields.pop("_page_title", None))
+    title = _page_title(root, body, fields.pop("_page_title", None)) or title_from_name(source.path)
     if _count(body, ("iframe", "frame", "object", "embed", "applet")):
         problems.append(
             Problem(
@@ -100,7 +107,11 @@ def parse(source: Source) -> Parsed:
 def decode_html(data: bytes) -> str:
     """The page's text: by its byte-order mark, else the charset it declares, else
     UTF-8, else Windows-1252 (what browsers assume for old pages)."""
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace").lstrip("\ufeff")
     declared = _CHARSET.search(data[:4096])
@@ -139,7 +150,7 @@ def page_fields(root: Any) -> dict[str, Any]:
     """Fields of the content model from the page's <head> and JSON-LD."""
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
-        key = (element.get("name") or element.get("property") or element.get("itemprop") or "")
+        key = element.get("name") or element.get("property") or element.get("itemprop") or ""
         key = key.strip().lower()
         content = squash_spaces(element.get("content") or "")
         if key and content and key not in meta:
@@ -551,7 +562,10 @@ class _Walker:
                     self.flush()
             return
         self.outline.table(
-            [[self._inline_of(cell, depth) for cell in row if cell.tag in ("td", "th")] for row in rows]
+            [
+                [self._inline_of(cell, depth) for cell in row if cell.tag in ("td", "th")]
+                for row in rows
+            ]
         )
 
     def _definitions(self, element: Any, depth: int) -> None:

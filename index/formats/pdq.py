@@ -235,7 +235,9 @@ class _Walker:
             self.outline.paragraph(heading)
         rows = []
         for row in element.iter("Row"):
-            rows.append([self.inline(entry, depth) for entry in row if _local(entry.tag) == "entry"])
+            rows.append(
+                [self.inline(entry, depth) for entry in row if _local(entry.tag) == "entry"]
+            )
         self.outline.table(rows)
         for note in element.iter("TableNote"):
             self.outline.paragraph(self.inline(note, depth))
