@@ -195,7 +195,7 @@ def score_file(path: Path) -> Score:
     if document is None:
         return result
     result.title = document.title
-    titles = [expect.get("title") or ""] + list(expect.get("title_also") or [])
+    titles = [expect.get("title") or "", *list(expect.get("title_also") or [])]
     result.title_ok = normalize(document.title) in {normalize(t) for t in titles}
     expected = [(int(level), str(text)) for level, text in expect.get("headings") or []]
     result.heading_recall, result.missing_headings = heading_recall(document, expected)

@@ -199,7 +199,7 @@ class Outline:
         if not inline.empty:
             self._add(inline.markdown(), inline.plain(), inline.refs)
 
-    def list(self, block: ListBlock) -> None:
+    def add_list(self, block: ListBlock) -> None:
         if block.empty:
             return
         refs: list[GlossaryRef] = []
@@ -303,6 +303,6 @@ class ListCollector:
 
     def flush(self, outline: Outline) -> None:
         if self.root is not None:
-            outline.list(self.root)
+            outline.add_list(self.root)
         self.root = None
         self._stack = []

@@ -572,7 +572,7 @@ def _form_headings(paras: list[_Para]) -> dict[int, int | None]:
 def _title_lines(paras: list[_Para], levels: dict[int, int | None]) -> list[int]:
     """The first lines of a document in its largest type, before any body text."""
     lines: list[int] = []
-    for i, p in enumerate(paras):
+    for i in range(len(paras)):
         level = levels.get(i)
         if level is None:
             break

@@ -286,10 +286,7 @@ def _page_title(root: Any, body: Any, meta_title: str | None) -> str | None:
 
 
 def _inside_chrome(element: Any) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor.tag in ("nav", "footer", "aside"):
-            return True
-    return False
+    return any(ancestor.tag in ("nav", "footer", "aside") for ancestor in element.iterancestors())
 
 
 def _count(root: Any, tags: tuple[str, ...]) -> int:
@@ -362,10 +359,7 @@ def prune(body: Any) -> None:
 
 
 def _attached(element: Any, body: Any) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor is body:
-            return True
-    return False
+    return any(ancestor is body for ancestor in element.iterancestors())
 
 
 def _drop(element: Any) -> None:
@@ -431,7 +425,7 @@ class _Walker:
             elif tag in ("ul", "ol", "menu"):
                 self.flush()
                 if not self._link_list(child):
-                    self.outline.list(self._list(child, depth))
+                    self.outline.add_list(self._list(child, depth))
                 elif index > 0 and children[index - 1].tag in _HEADINGS:
                     self.outline.drop_last_heading_if_empty()
             elif tag == "table":

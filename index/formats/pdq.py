@@ -14,6 +14,7 @@ network: a file that declares entities is refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from typing import Any
@@ -132,10 +133,8 @@ def _fields(root: Any) -> dict[str, Any]:
     modified = _text(root.find("DateLastModified"))
     match = re.match(r"(\d{4})-(\d{2})-(\d{2})", modified)
     if match:
-        try:
+        with contextlib.suppress(ValueError):
             fields["lastReviewed"] = dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
     if root.get("id"):
         fields["pdqId"] = root.get("id")
     return fields
@@ -183,7 +182,7 @@ class _Walker:
             title = element.find("ListTitle")
             if title is not None:
                 self.outline.paragraph(self.inline(title, depth))
-            self.outline.list(self.list(element, depth))
+            self.outline.add_list(self.list_block(element, depth))
         elif name == "Table":
             self.table(element, depth)
         elif name == "MediaLink":
@@ -192,7 +191,7 @@ class _Walker:
             block = ListBlock(ordered=True)
             for citation in element.iterfind("Citation"):
                 block.items.append(ListItem(self.inline(citation, depth)))
-            self.outline.list(block)
+            self.outline.add_list(block)
         elif name in ("Title", "ListTitle"):
             self.outline.paragraph(self.inline(element, depth))
         elif depth < _MAX_DEPTH and len(element):
@@ -208,7 +207,7 @@ class _Walker:
             out.emphasis(self.inline(caption, depth))
         return out
 
-    def list(self, element: Any, depth: int) -> ListBlock:
+    def list_block(self, element: Any, depth: int) -> ListBlock:
         block = ListBlock(ordered=_local(element.tag) == "OrderedList")
         for item in element:
             if _local(item.tag) != "ListItem":
@@ -218,7 +217,7 @@ class _Walker:
             for part in item:
                 name = _local(part.tag)
                 if name in _LISTS and depth < _MAX_DEPTH:
-                    entry.sublists.append(self.list(part, depth + 1))
+                    entry.sublists.append(self.list_block(part, depth + 1))
                 else:
                     if name == "Para":
                         entry.content.text(" ")
