@@ -246,6 +246,8 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
     if parsed is None:
         return None, problems
     problems.extend(parsed.problems)
+    if not parsed.sections and any(p.severity is Severity.ERROR for p in parsed.problems):
+        return None, problems  # the format refused the file and said why
 
     values = {**parsed.fields, **sidecar_values}
     lines = {**parsed.lines, **sidecar_lines}

@@ -70,6 +70,8 @@ def parse(source: Source) -> Parsed:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         return _refused(source, f"not a readable Word document ({exc})", "skipped")
     except Exception as exc:  # python-docx's XML errors
+        if "entit" in str(exc).lower():  # libxml2 refuses to expand entities
+            return _refused(source, "the document's XML declares entities", "skipped")
         return _refused(source, f"the document's XML is damaged ({type(exc).__name__})", "skipped")
     reader = _Reader(document)
     blocks = reader.blocks()
@@ -336,14 +338,15 @@ class _Reader:
             num_id, ilvl = style.num_id, style.ilvl
         list_level: int | None = None
         ordered = False
+        named = _LIST_STYLE.match(style.name or "")
+        # "List Bullet 2": the style's number is the depth (its own numbering starts at 0)
+        named_level = int(named.group(1)) - 1 if named and named.group(1) else 0
         if num_id not in (None, "0") and outline is None:
-            list_level = ilvl
+            list_level = max(ilvl, named_level)
             ordered = self.formats.get((num_id or "", ilvl), False)
-        elif outline is None:
-            named = _LIST_STYLE.match(style.name or "")
-            if named:
-                list_level = int(named.group(1)) - 1 if named.group(1) else 0
-                ordered = "number" in style.name.lower()
+        elif outline is None and named:
+            list_level = named_level
+            ordered = "number" in style.name.lower()
         if list_level is None and outline is None and _BULLET.match(inline.plain()):
             stripped = Inline()
             stripped.text(_BULLET.sub("", inline.plain(), count=1))

@@ -349,6 +349,7 @@ def prune(body: Any) -> None:
             # most of the page.
             if element.tag not in _CHROME_TAGS and _text_length(element) > 0.4 * total:
                 continue
+            _drop_orphaned_heading(element)
             headings = list(element.iter("h1"))
             if headings and element.tag != "nav":
                 # An article's header: its title stays, bylines and share bars go.
@@ -356,6 +357,21 @@ def prune(body: Any) -> None:
                     element.addprevious(heading)
                     heading.tail = None
             _drop(element)
+
+
+def _drop_orphaned_heading(element: Any) -> None:
+    """A heading whose only content is a part being dropped ("Related articles")
+    goes with it."""
+    heading = element.getprevious()
+    if heading is None or heading.tag not in _HEADINGS or (heading.tail or "").strip():
+        return
+    following = element.getnext()
+    if (element.tail or "").strip():
+        return
+    if following is None or (
+        following.tag in _HEADINGS and _HEADINGS[following.tag] <= _HEADINGS[heading.tag]
+    ):
+        _drop(heading)
 
 
 def _attached(element: Any, body: Any) -> bool:
@@ -427,7 +443,9 @@ class _Walker:
                 if not self._link_list(child):
                     self.outline.add_list(self._list(child, depth))
                 elif index > 0 and children[index - 1].tag in _HEADINGS:
-                    self.outline.drop_last_heading_if_empty()
+                    following = child.getnext()
+                    if following is None or following.tag in _HEADINGS:
+                        self.outline.drop_last_heading_if_empty()
             elif tag == "table":
                 self.flush()
                 self._table(child, depth)

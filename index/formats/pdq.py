@@ -65,6 +65,8 @@ def parse(source: Source) -> Parsed:
     try:
         root = etree.fromstring(source.data, parser=parser)
     except etree.XMLSyntaxError as exc:
+        if "entit" in str(exc.msg).lower():  # libxml2 stops entity expansion itself
+            return _entities_refused(source)
         line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
         return Parsed(
             [],
@@ -74,16 +76,7 @@ def parse(source: Source) -> Parsed:
         )
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        return Parsed(
-            [],
-            problems=[
-                Problem(
-                    source.path,
-                    "the XML declares entities, which OncoRef never expands",
-                    "skipped; PDQ summaries have none",
-                )
-            ],
-        )
+        return _entities_refused(source)
     if _local(root.tag) != "Summary":
         return Parsed(
             [],
@@ -96,6 +89,19 @@ def parse(source: Source) -> Parsed:
     for section in root.findall("SummarySection"):
         walker.section(section, 1, 0)
     return Parsed(outline.sections(title or ""), fields, title=title)
+
+
+def _entities_refused(source: Source) -> Parsed:
+    return Parsed(
+        [],
+        problems=[
+            Problem(
+                source.path,
+                "the XML declares entities, which OncoRef never expands",
+                "skipped; PDQ summaries have none",
+            )
+        ],
+    )
 
 
 def _local(tag: Any) -> str:
