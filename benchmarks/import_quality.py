@@ -31,6 +31,7 @@ from index.model import Document, Problem, Severity
 ROOT = Path(__file__).resolve().parent.parent
 IMPORT_CORPUS = ROOT.parent / "shared" / "corpus" / "import"
 EXPECT_SUFFIX = ".expect.yaml"
+_NOT_WORD = re.compile(r"[\W_]+")
 # A heading may carry its number or letter or not: "1.", "IV.", "A.", "(a)".
 _ENUMERATOR = re.compile(r"^(?:\(?(?:\d{1,3}|[ivxlc]{1,6}|[a-z])[.)]\s+|\([a-z0-9]{1,3}\)\s+)")
 
@@ -38,10 +39,7 @@ _ENUMERATOR = re.compile(r"^(?:\(?(?:\d{1,3}|[ivxlc]{1,6}|[a-z])[.)]\s+|\([a-z0-
 def normalize(text: str) -> str:
     """NFKC, case folded, punctuation turned into spaces, runs of spaces collapsed."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(
-        " " if unicodedata.category(c)[0] in "PSZC" and c not in "\n" else c for c in text
-    )
-    return " ".join(text.split())
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 def contains_words(haystack: str, needle: str) -> bool:
@@ -120,10 +118,8 @@ class Score:
 
 
 def document_texts(document: Document) -> list[tuple[str, str]]:
-    """(heading, section text as `oncoref show` prints it) for each section."""
-    from index.render.plain import plain_text
-
-    return [(s.heading, plain_text(s.body)) for s in document.sections]
+    """(heading, plain text) of each section: what search indexes and `show` prints."""
+    return [(s.heading, s.text) for s in document.sections]
 
 
 def heading_recall(document: Document, expected: list[tuple[int, str]]) -> tuple[float, list[str]]:

@@ -55,7 +55,8 @@ _CHROME_WORDS = {
     "sharethis", "addthis", "social", "subscribe", "subscription", "newsletter", "signup",
     "related", "recommended", "comment", "comments", "disqus", "advert", "advertisement",
     "ad", "ads", "promo", "popup", "modal", "skip", "skiplink", "pagination", "pager",
-    "toolbar", "feedback", "survey", "sponsored", "outbrain", "taboola", "print",
+    "toolbar", "feedback", "survey", "sponsored", "outbrain", "taboola", "noprint",
+    "dialog", "login", "signin",
     "backtotop", "onthispage", "toc",
 }  # fmt: skip
 _HIDDEN_WORDS = {"hidden", "sronly", "visuallyhidden", "screenreadertext", "srtext"}
@@ -297,13 +298,19 @@ def _count(root: Any, tags: tuple[str, ...]) -> int:
 
 
 def _words(element: Any) -> set[str]:
+    """The words of an element's class and id names that say what it is: each name
+    whole and its first and last parts ("share-bar", "site-footer", "cookieBanner").
+    Words in the middle of a name are left out: a post's classes name its
+    categories ("category-no-newsletter-rss"), not what the element is."""
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     words: set[str] = set()
-    for token in names.split():
-        # "share-bar", "cookieBanner", "related_links": the words and the whole name
-        words.add(token.lower().replace("-", "").replace("_", ""))
+    for token in names.split()[:30]:
+        # "o-section--has-ads": what follows "--" is a state, not what it is
+        token = token.split("--")[0]
         spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", token)
-        words.update(w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w)
+        parts = [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+        if parts:
+            words.update({"".join(parts), parts[0], parts[-1]})
     return words
 
 
@@ -313,7 +320,9 @@ def _hidden(element: Any) -> bool:
     style = (element.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
         return True
-    return bool(_words(element) & _HIDDEN_WORDS)
+    # Only a class that hides on every screen: "hidden-xs" hides on small ones only.
+    names = f"{element.get('class') or ''}".lower().replace("-", "").replace("_", "").split()
+    return bool(set(names) & _HIDDEN_WORDS)
 
 
 def _is_chrome(element: Any) -> bool:
@@ -345,9 +354,11 @@ def prune(body: Any) -> None:
         if _hidden(element):
             _drop(element)
         elif _is_chrome(element) or (element.tag == "form" and _text_length(element) < 300):
-            # A wrapper named "page-with-sidebar" holds the article: keep what holds
-            # most of the page.
-            if element.tag not in _CHROME_TAGS and _text_length(element) > 0.4 * total:
+            # A wrapper named "content-sidebar" may hold the article: keep what holds
+            # the page's <main> or <article>, or most of its text.
+            if element.tag not in _CHROME_TAGS and (
+                _holds_article(element) or _text_length(element) > 0.6 * total
+            ):
                 continue
             _drop_orphaned_heading(element)
             headings = list(element.iter("h1"))
@@ -357,6 +368,16 @@ def prune(body: Any) -> None:
                     element.addprevious(heading)
                     heading.tail = None
             _drop(element)
+
+
+def _holds_article(element: Any) -> bool:
+    if element.tag in ("main", "article", "body") or element.get("role") in ("main", "article"):
+        return True
+    return any(
+        True
+        for e in element.iter("main", "article")
+        if e is not element  # (iter includes the element itself)
+    ) or any(True for e in element.iter() if e.get("role") == "main")
 
 
 def _drop_orphaned_heading(element: Any) -> None:
@@ -396,15 +417,16 @@ def _drop(element: Any) -> None:
 def main_content(body: Any) -> Any:
     """The page's article: `<main>`, else the one `<article>`, else the body."""
     total = max(_text_length(body), 1)
-    for candidates in (
-        list(body.iter("main")) + [e for e in body.iter() if e.get("role") == "main"],
-        list(body.iter("article")),
+    # A page's own <main> is trusted unless nearly empty; an <article> may be a teaser.
+    for candidates, share, enough in (
+        (list(body.iter("main")) + [e for e in body.iter() if e.get("role") == "main"], 0.1, 200),
+        (list(body.iter("article")), 0.25, 500),
     ):
         if not candidates:
             continue
         best = max(candidates, key=_text_length)
         length = _text_length(best)
-        if length >= 0.25 * total or length >= 500:
+        if length >= share * total or length >= enough:
             h1_outside = [
                 h for h in body.iter("h1") if best not in h.iterancestors() and h is not best
             ]
