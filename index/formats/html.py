@@ -30,6 +30,7 @@ from index.formats.blocks import (
     ListItem,
     Outline,
     nci_id_from_cdr,
+    nci_id_from_href,
     title_from_name,
 )
 from index.formats.markup import squash_spaces
@@ -56,7 +57,8 @@ _CHROME_WORDS = {
     "related", "recommended", "comment", "comments", "disqus", "advert", "advertisement",
     "ad", "ads", "promo", "popup", "modal", "skip", "skiplink", "pagination", "pager",
     "toolbar", "feedback", "survey", "sponsored", "outbrain", "taboola", "noprint",
-    "dialog", "login", "signin",
+    "dialog", "login", "signin", "byline", "tags", "tagcloud", "authorbox",
+    "readmore", "readalso", "seealso", "moreon", "teasers",
     "backtotop", "onthispage", "toc",
 }  # fmt: skip
 _HIDDEN_WORDS = {"hidden", "sronly", "visuallyhidden", "screenreadertext", "srtext"}
@@ -76,6 +78,9 @@ _MAX_DEPTH = 200
 # or a list of other articles.
 _LINK_LIST_MIN = 3
 _LINK_DENSITY = 0.6
+# A paragraph this short that is nearly all link is a pointer to another article.
+_TEASER_MAX = 200
+_TEASER_DENSITY = 0.8
 
 
 def parse(source: Source) -> Parsed:
@@ -486,7 +491,9 @@ class _Walker:
                 self.flush()
             elif tag in _BLOCK_TAGS:
                 self.flush()
-                if tag in ("div", "section", "p") and self._link_list(child, headed=False):
+                if tag in ("div", "section", "p") and (
+                    self._link_list(child, headed=False) or self._teaser(child)
+                ):
                     pass  # a menu or "related articles" made of divs
                 elif tag in ("figcaption", "caption"):
                     caption = self._inline_of(child)
@@ -504,15 +511,25 @@ class _Walker:
 
     def _link_list(self, element: Any, headed: bool = True) -> bool:
         """A list of links (a menu, "related articles"); with `headed` false, only one
-        with no headings of its own."""
+        with no headings of its own. Dictionary links are words of the text."""
         if not headed and any(True for _ in element.iter(*_HEADINGS)):
             return False
-        links = list(element.iter("a"))
+        links = [a for a in element.iter("a") if not _is_glossary_link(a)]
         if len(links) < _LINK_LIST_MIN:
             return False
         text = _text_length(element)
         linked = sum(_text_length(a) for a in links)
         return text > 0 and linked / text >= _LINK_DENSITY
+
+    def _teaser(self, element: Any) -> bool:
+        """A short paragraph that is all link: "Read also: <another article>"."""
+        if any(True for e in element.iter(*_BLOCK_TAGS) if e is not element):
+            return False
+        links = [a for a in element.iter("a") if not _is_glossary_link(a)]
+        text = _text_length(element)
+        if not links or not text or text > _TEASER_MAX:
+            return False
+        return sum(_text_length(a) for a in links) / text >= _TEASER_DENSITY
 
     def _inline_of(self, element: Any, depth: int = 0) -> Inline:
         out = Inline()
@@ -618,6 +635,11 @@ def _nearest_table(element: Any) -> Any:
         if ancestor.tag == "table":
             return ancestor
     return None
+
+
+def _is_glossary_link(element: Any) -> bool:
+    href = element.get("href") or ""
+    return _glossary_id(element) is not None or nci_id_from_href(href) is not None
 
 
 def _glossary_id(element: Any) -> str | None:
