@@ -292,35 +292,24 @@ def _show(session: Session, args: argparse.Namespace) -> int:
             return EXIT_NOT_FOUND
     from index.render.plain import plain_text
 
-    rows = [
-        {
-            "id": s.id,
-            "heading": s.heading,
-            "level": s.level,
-            "parent": s.parent,
-            "text": plain_text(s.body),
-        }
-        for s in sections
-    ]
+    texts = [plain_text(s.body) for s in sections]
     if args.json:
-        _print_json(
-            {
-                "doc": document.id,
-                "title": document.title,
-                "format": document.format,
-                "sections": rows,
-            }
-        )
+        rows = [
+            {"id": s.id, "heading": s.heading, "level": s.level, "parent": s.parent, "text": t}
+            for s, t in zip(sections, texts, strict=True)
+        ]
+        shown = {"doc": document.id, "title": document.title, "format": document.format}
+        _print_json({**shown, "sections": rows})
         return EXIT_OK
     if args.section is None:
         print(document.title)
         print("=" * min(len(document.title), 79))
-    for row in rows:
+    for section, text in zip(sections, texts, strict=True):
         print()
-        print("#" * row["level"], row["heading"])
-        if row["text"]:
+        print("#" * section.level, section.heading)
+        if text:
             print()
-            print(row["text"])
+            print(text)
     return EXIT_OK
 
 
