@@ -82,6 +82,7 @@ FORMATS: tuple[Format, ...] = (
     Format("html", (".html", ".htm", ".xhtml"), "index.formats.html", text=False),
     Format("docx", (".docx",), "index.formats.docx", text=False),
     Format("pdq-xml", (".xml",), "index.formats.pdq", text=False, recognise=_is_pdq),
+    Format("epub", (".epub",), "index.formats.epub", text=False),
 )
 
 

@@ -27,18 +27,13 @@ from typing import Any
 from index.formats import Parsed, Source
 from index.formats.blocks import Inline, ListCollector, Outline, title_from_name
 from index.formats.markup import squash_spaces
+from index.formats.zipcheck import zip_refusal
 from index.model import Problem, Severity
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .docx, or an old .doc
-# What a Word document may inflate to. Real documents are far below this; a zip
-# bomb is far above it, and is refused before anything is inflated.
-MAX_PARTS = 5000
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_PART = 100 * 1024 * 1024
-MAX_RATIO = 200  # for parts over 1 MB: XML compresses ~10:1, not ~1000:1
 _BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·\-–*](?:\s+|$)")
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
 _LIST_STYLE = re.compile(r"^list(?:\s+(?:bullet|number|paragraph|continue))?(?:\s+(\d))?$", re.I)
@@ -83,21 +78,11 @@ def parse(source: Source) -> Parsed:
 
 
 def check_archive(archive: zipfile.ZipFile) -> str | None:
-    """Why this zip is refused before inflating it, or None. The sizes are the ones
-    the zip declares; Python's zip reader never inflates a part past its declared size."""
-    entries = archive.infolist()
-    if len(entries) > MAX_PARTS:
-        return f"the file has {len(entries)} parts, more than a Word document has"
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        if entry.file_size > MAX_PART or total > MAX_UNPACKED:
-            return "the file would inflate to far more than a Word document (a zip bomb)"
-        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(
-            entry.compress_size, 1
-        ):
-            return "a part of the file is compressed more than any document (a zip bomb)"
-    names = {e.filename for e in entries}
+    """Why this zip is refused before inflating it (see zipcheck), or None."""
+    refusal = zip_refusal(archive, "a Word document")
+    if refusal:
+        return refusal
+    names = set(archive.namelist())
     if "word/document.xml" not in names and not any(n.endswith("document.xml") for n in names):
         return "a zip file, but not a Word document (no word/document.xml)"
     return None

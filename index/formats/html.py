@@ -106,7 +106,7 @@ def parse(source: Source) -> Parsed:
     prune(body)
     main = main_content(body)
     outline = Outline()
-    _Walker(outline).blocks(main)
+    Walker(outline).blocks(main)
     return Parsed(outline.sections(title or ""), fields, title=title, problems=problems)
 
 
@@ -444,7 +444,9 @@ def main_content(body: Any) -> Any:
 # -- walking the article ---------------------------------------------------------------
 
 
-class _Walker:
+class Walker:
+    """Reads block content (an article, a book's chapter) into an Outline."""
+
     def __init__(self, outline: Outline) -> None:
         self.outline = outline
         self.inline = Inline()

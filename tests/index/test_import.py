@@ -304,3 +304,69 @@ def test_a_folder_of_each_kind_is_searchable_after_opening(tmp_path: Path) -> No
         assert hits
     finally:
         session.close()
+
+
+def make_epub(chapters: list[str], encrypted: tuple[str, ...] | list[str] = ()) -> bytes:
+    """A small EPUB 3 book with these XHTML chapters."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0"?><container version="1.0" '
+            'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="OEBPS/book.opf" media-type="application/oebps-package+xml"/>'
+            "</rootfiles></container>",
+        )
+        items = "".join(
+            f'<item id="c{n}" href="text/c{n}.xhtml" media-type="application/xhtml+xml"/>'
+            for n in range(len(chapters))
+        )
+        spine = "".join(f'<itemref idref="c{n}"/>' for n in reversed(range(len(chapters))))
+        book.writestr(
+            "OEBPS/book.opf",
+            '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+            '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            "<dc:title>Coping with Fatigue</dc:title><dc:creator>Rehab Team</dc:creator>"
+            "<dc:language>en</dc:language><dc:date>2023-05-01</dc:date></metadata>"
+            f"<manifest>{items}</manifest><spine>{spine}</spine></package>",
+        )
+        for n, body in enumerate(chapters):
+            book.writestr(
+                f"OEBPS/text/c{n}.xhtml",
+                '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+                f"<head><title>c{n}</title></head><body>{body}</body></html>",
+            )
+        if encrypted:
+            refs = "".join(
+                f'<EncryptedData><CipherData><CipherReference URI="{u}"/></CipherData>'
+                "</EncryptedData>"
+                for u in encrypted
+            )
+            book.writestr("META-INF/encryption.xml", f"<encryption>{refs}</encryption>")
+    return out.getvalue()
+
+
+def test_an_epub_book_reads_its_chapters_in_spine_order_with_its_metadata(
+    tmp_path: Path,
+) -> None:
+    # The spine lists the chapters last to first: reading order is the spine's.
+    book = make_epub(
+        [
+            "<h1>Rest</h1><p>Plan short rests.</p>",
+            "<h1>Energy</h1><p>Fatigue is common.</p><h2>Why</h2><ul><li>Treatment</li></ul>",
+        ]
+    )
+    document, problems = load_document(write(tmp_path / "fatigue.epub", book), "fatigue")
+    assert document is not None and not problems and document.format == "epub"
+    assert document.title == "Coping with Fatigue"
+    assert [(s.level, s.heading) for s in document.sections] == [
+        (1, "Energy"),
+        (2, "Why"),
+        (1, "Rest"),
+    ]
+    assert plain_text(document.sections[1].body) == "- Treatment"
+    assert document.meta.source == "Rehab Team" and document.meta.language == "en"

@@ -280,3 +280,24 @@ def test_a_hostile_folder_opens_in_a_session_with_the_good_document_searchable(
         assert failed == {"bomb.docx", "laughs.xml"}
     finally:
         session.close()
+
+
+def test_locked_damaged_and_scripted_epub_books(tmp_path: Path) -> None:
+    from tests.index.test_import import make_epub
+
+    write(tmp_path / "locked.epub", make_epub(["<p>Secret</p>"], ["OEBPS/text/c0.xhtml"]))
+    write(tmp_path / "cut.epub", make_epub(["<p>x</p>"])[:200])
+    scripted = make_epub(
+        [
+            '<h1>Diet</h1><script>alert(1)</script><p>Eat <a href="javascript:x()">well</a>.</p>'
+            '<iframe src="http://evil.example/"></iframe>'
+        ]
+    )
+    write(tmp_path / "diet.epub", scripted)
+    library = load_library([tmp_path])
+    assert [d.id for d in library.documents] == ["diet"]
+    body = library.documents[0].sections[0].body
+    assert "Eat well." in body and "alert" not in body and "javascript" not in body
+    messages = {p.path.name: p.message for p in library.problems}
+    assert "locked (DRM)" in messages["locked.epub"]
+    assert "not an EPUB" in messages["cut.epub"]
