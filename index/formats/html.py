@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from index.formats import Parsed, Source
 from index.formats.blocks import (
@@ -140,13 +139,12 @@ def parse_html(text: str) -> Any:
     text = _XML_DECLARATION.sub("", text, count=1)  # XHTML: lxml refuses it on str input
     if not text.strip():
         return None
-    parser = lxml_html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, default_doctype=False
-    )
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        return lxml_html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(text, parser=parser)
+    except (etree.XMLSyntaxError, etree.ParserError, ValueError):
         return None
+    return root
 
 
 # -- metadata --------------------------------------------------------------------------
@@ -171,7 +169,7 @@ def page_fields(root: Any) -> dict[str, Any]:
         return next((meta[k] for k in keys if meta.get(k)), None)
 
     title_element = root.find(".//title")
-    page_title = squash_spaces(title_element.text_content()) if title_element is not None else ""
+    page_title = squash_spaces(_content(title_element)) if title_element is not None else ""
     fields["_page_title"] = (
         first("og:title", "dc.title", "dcterms.title", "twitter:title")
         or linked.get("headline")
@@ -282,13 +280,18 @@ def _page_title(root: Any, body: Any, meta_title: str | None) -> str | None:
     without the site's name."""
     for h1 in body.iter("h1"):
         if not _inside_chrome(h1):
-            text = squash_spaces(h1.text_content())
+            text = squash_spaces(_content(h1))
             if text:
                 return text
     if meta_title:
         parts = _TITLE_SEPARATORS.split(meta_title)
         return max(parts[:2], key=len).strip() if len(parts) > 1 else meta_title.strip()
     return None
+
+
+def _content(element: Any) -> str:
+    """All the text inside an element."""
+    return "".join(element.itertext())
 
 
 def _inside_chrome(element: Any) -> bool:
@@ -340,7 +343,7 @@ def _is_chrome(element: Any) -> bool:
 
 
 def _text_length(element: Any) -> int:
-    return len(squash_spaces(element.text_content()))
+    return len(squash_spaces(_content(element)))
 
 
 def prune(body: Any) -> None:
@@ -462,7 +465,7 @@ class Walker:
         for index, child in enumerate(children):
             tag = child.tag if isinstance(child.tag, str) else ""
             if depth > _MAX_DEPTH:
-                self.inline.text(child.text_content())
+                self.inline.text(_content(child))
             elif tag in _HEADINGS or child.get("role") == "heading":
                 self.flush()
                 level = _HEADINGS.get(tag) or _int(child.get("aria-level"), 2)
@@ -480,7 +483,7 @@ class Walker:
                 self._table(child, depth)
             elif tag == "pre":
                 self.flush()
-                self.outline.code(child.text_content())
+                self.outline.code(_content(child))
             elif tag == "dl":
                 self.flush()
                 self._definitions(child, depth)
@@ -545,10 +548,10 @@ class Walker:
         """Inline content; block elements met here (a <p> inside a <li>) add a space."""
         tag = element.tag if isinstance(element.tag, str) else ""
         if depth > _MAX_DEPTH:
-            out.text(element.text_content())
+            out.text(_content(element))
             return
         if tag in ("ul", "ol", "table", "dl"):
-            out.text(" " + squash_spaces(element.text_content()) + " ")
+            out.text(" " + squash_spaces(_content(element)) + " ")
             return
         if tag == "br":
             out.text(" ")
