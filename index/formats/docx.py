@@ -57,6 +57,8 @@ def parse(source: Source) -> Parsed:
         if refusal:
             return _refused(source, refusal, "skipped")
         problems = _warnings(source, archive)
+        # Without this part python-docx makes up properties ("Word Document", today).
+        has_properties = any(n.lower().endswith("core.xml") for n in archive.namelist())
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -70,7 +72,7 @@ def parse(source: Source) -> Parsed:
         return _refused(source, f"the document's XML is damaged ({type(exc).__name__})", "skipped")
     reader = _Reader(document)
     blocks = reader.blocks()
-    fields = _fields(document)
+    fields = _fields(document) if has_properties else {}
     title, outline = _build(blocks, fields.get("title"))
     fields.pop("title", None)
     title = title or title_from_name(path)
