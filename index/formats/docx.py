@@ -275,6 +275,9 @@ class _Reader:
                 para = self._paragraph(child)
                 if para is not None:
                     out.append(para)
+                if depth < 20:
+                    for box in _text_boxes(child):
+                        self._container(box, out, depth + 1)
             elif tag == f"{W}tbl":
                 self._table(child, out, depth)
             elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml") and depth < 50:
@@ -406,6 +409,19 @@ class _Reader:
         if rel is None or not rel.is_external:
             return ""
         return str(rel.target_ref)
+
+
+def _text_boxes(paragraph: Any) -> list[Any]:
+    """The text boxes anchored in a paragraph (leaflets put text in them), each once:
+    a box is stored twice, as a drawing and as an older VML fallback."""
+    boxes = []
+    for box in paragraph.iter(f"{W}txbxContent"):
+        ancestors = list(box.iterancestors())
+        inner = ancestors[: ancestors.index(paragraph)] if paragraph in ancestors else ancestors
+        if any(a.tag in (f"{MC}Fallback", f"{W}txbxContent") for a in inner):
+            continue  # the fallback copy, or a box inside a box (read with its box)
+        boxes.append(box)
+    return boxes
 
 
 def _run_text(run: Any) -> str:

@@ -370,3 +370,31 @@ def test_an_epub_book_reads_its_chapters_in_spine_order_with_its_metadata(
     ]
     assert plain_text(document.sections[1].body) == "- Treatment"
     assert document.meta.source == "Rehab Team" and document.meta.language == "en"
+
+
+def test_text_in_a_word_text_box_is_read_once(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    ns = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"'
+    )
+    words = "<w:p><w:r><w:t>Call 555 0100 day or night.</w:t></w:r></w:p>"
+    box = f"<w:txbxContent>{words}</w:txbxContent>"
+    run = parse_xml(
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><wps:txbx>{box}</wps:txbx>'
+        f"</mc:Choice><mc:Fallback><v:textbox>{box}</v:textbox></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+
+    def build(d) -> None:  # type: ignore[no-untyped-def]
+        d.add_paragraph("Before the box.")._p.append(run)
+        d.add_paragraph("After the box.")
+
+    document, _ = load_document(_docx(tmp_path / "box.docx", build), "box")
+    assert document is not None
+    assert plain_text(document.sections[0].body) == (
+        "Before the box.\n\nCall 555 0100 day or night.\n\nAfter the box."
+    )
