@@ -453,6 +453,7 @@ class Walker:
     def __init__(self, outline: Outline) -> None:
         self.outline = outline
         self.inline = Inline()
+        self._heading_level = 1  # of the last real heading: a bold line goes under it
 
     def flush(self) -> None:
         self.outline.paragraph(self.inline)
@@ -469,6 +470,7 @@ class Walker:
             elif tag in _HEADINGS or child.get("role") == "heading":
                 self.flush()
                 level = _HEADINGS.get(tag) or _int(child.get("aria-level"), 2)
+                self._heading_level = level
                 self.outline.heading(level, self._inline_of(child).plain())
             elif tag in ("ul", "ol", "menu"):
                 self.flush()
@@ -500,6 +502,8 @@ class Walker:
                     self._link_list(child, headed=False) or self._teaser(child)
                 ):
                     pass  # a menu or "related articles" made of divs
+                elif tag in ("p", "div") and self._bold_heading(child):
+                    self.outline.heading(self._heading_level + 1, squash_spaces(_content(child)))
                 elif tag in ("figcaption", "caption"):
                     caption = self._inline_of(child)
                     emphasis = Inline()
@@ -525,6 +529,23 @@ class Walker:
         text = _text_length(element)
         linked = sum(_text_length(a) for a in links)
         return text > 0 and linked / text >= _LINK_DENSITY
+
+    def _bold_heading(self, element: Any) -> bool:
+        """A paragraph that is one short bold line, not ending like a sentence, with
+        more after it: a heading on a page made without heading tags."""
+        children = [c for c in element if isinstance(c.tag, str)]
+        if len(children) != 1 or children[0].tag not in ("strong", "b"):
+            return False
+        if (element.text or "").strip() or (children[0].tail or "").strip():
+            return False
+        if len(children[0]) or element.getnext() is None:
+            return False
+        text = squash_spaces(_content(element))
+        return (
+            0 < len(text) <= 100
+            and len(text.split()) <= 12
+            and not text.endswith((".", ",", ";", ":", "!"))
+        )
 
     def _teaser(self, element: Any) -> bool:
         """A short paragraph that is all link: "Read also: <another article>"."""

@@ -139,11 +139,17 @@ def test_a_page_without_landmarks_is_read_whole_and_titled_from_its_metadata(
 ) -> None:
     page = (
         "<html><head><title>Eating well - Clinic</title></head><body>"
-        "<p>Small meals help.</p><h3>Snacks</h3><p>Keep snacks near.</p></body></html>"
+        "<p>Small meals help.</p><h3>Snacks</h3><p>Keep snacks near.</p>"
+        "<p><b>Fruit</b></p><p>Fresh or dried.</p><p><b>Note:</b></p><p>Ask us.</p></body></html>"
     )
     document, _ = load_document(write(tmp_path / "eat.htm", page), "eat")
     assert document is not None and document.title == "Eating well"
-    assert [s.heading for s in document.sections] == ["Introduction", "Snacks"]
+    # A bold line alone is a heading under the last one; "Note:" reads as a lead-in.
+    assert [(s.level, s.heading) for s in document.sections] == [
+        (1, "Introduction"),
+        (1, "Snacks"),
+        (2, "Fruit"),
+    ]
 
 
 def test_a_pdq_summary_gives_sections_fields_and_glossary_links(tmp_path: Path) -> None:
