@@ -404,3 +404,18 @@ def test_text_in_a_word_text_box_is_read_once(tmp_path: Path) -> None:
     assert plain_text(document.sections[0].body) == (
         "Before the box.\n\nCall 555 0100 day or night.\n\nAfter the box."
     )
+
+
+def test_a_sidecar_wins_over_what_an_imported_file_says(tmp_path: Path) -> None:
+    write(tmp_path / "lymph.html", PAGE)
+    write(tmp_path / "lymph.meta.yaml", "title: Lymphoedema at home\ncancerTypes: [breast]\n")
+    write(tmp_path / "CDR1.xml", "<Summary><SummaryTitle>Old</SummaryTitle><SummarySection>"
+          "<Title>Part</Title><Para>Text.</Para></SummarySection></Summary>")  # fmt: skip
+    write(tmp_path / "CDR1.meta.yaml", "title: New\nsource: Riverside Clinic\n")
+    library = load_library([tmp_path])
+    assert not library.problems
+    page, summary = library.get("lymph"), library.get("CDR1")
+    assert page is not None and summary is not None
+    assert page.title == "Lymphoedema at home" and page.meta.cancer_types == ["breast"]
+    assert page.meta.source == "Example Cancer Charity"  # what the sidecar leaves alone stays
+    assert summary.title == "New" and summary.meta.source == "Riverside Clinic"
