@@ -493,10 +493,12 @@ def _int(value: str | None, default: int = 0) -> int:
 
 def _build(paras: list[_Para], core_title: str | None) -> tuple[str | None, Outline]:
     """The title and the outline. Headings come from styles; a document that uses no
-    heading style gets them from the paragraphs' form."""
+    heading style gets them from the paragraphs' form. The title the reader sees (a
+    `Title` paragraph, the large lines it starts with, or its only top heading
+    when it starts with it) wins over the one in the file's properties."""
     styled = any(p.style_level is not None for p in paras)
     levels: dict[int, int | None] = {}
-    title: str | None = core_title
+    title: str | None = None
     title_lines: set[int] = set()
     if styled:
         for i, p in enumerate(paras):
@@ -506,13 +508,13 @@ def _build(paras: list[_Para], core_title: str | None) -> tuple[str | None, Outl
     styled_title = next((i for i, p in enumerate(paras) if p.title_style), None)
     if styled_title is not None:
         title_lines.add(styled_title)
-        title = title or paras[styled_title].text
+        title = paras[styled_title].text
         levels[styled_title] = None
     elif not styled:
         lines = _title_lines(paras, levels)
         if lines:
             title_lines.update(lines)
-            title = title or " ".join(paras[i].text for i in lines)
+            title = " ".join(paras[i].text for i in lines)
     if title is None:
         first = next((i for i, p in enumerate(paras) if p.table is None), None)
         if first is not None and levels.get(first) is not None:
@@ -520,6 +522,7 @@ def _build(paras: list[_Para], core_title: str | None) -> tuple[str | None, Outl
             others = [lvl for i, lvl in levels.items() if i != first and lvl is not None]
             if all(top is not None and lvl > top for lvl in others):
                 title = paras[first].text  # a document that starts with its only top heading
+    title = title or core_title
     outline = Outline()
     items = ListCollector()
     for i, p in enumerate(paras):
