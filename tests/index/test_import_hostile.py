@@ -301,3 +301,12 @@ def test_locked_damaged_and_scripted_epub_books(tmp_path: Path) -> None:
     messages = {p.path.name: p.message for p in library.problems}
     assert "locked (DRM)" in messages["locked.epub"]
     assert "not an EPUB" in messages["cut.epub"]
+
+
+def test_entities_declared_in_a_page_are_never_expanded(tmp_path: Path) -> None:
+    laughs = _billion_laughs("html").replace(b"<html>", b"<html><body><p>&lol9; &lol9;</p>")
+    outside = b'<!DOCTYPE html [<!ENTITY s SYSTEM "file:///etc/passwd">]><p>a &s; b</p>'
+    for name, data in (("laughs.html", laughs), ("outside.html", outside)):
+        document, _ = load_document(write(tmp_path / name, data), name)
+        text = "" if document is None else " ".join(s.text for s in document.sections)
+        assert text.count("lol") < 10 and "root:" not in text
