@@ -366,6 +366,9 @@ class _Reader:
                 continue
             rpr = run.find(f"{W}rPr")
             bold = _flag(rpr, "b")
+            character = rpr.find(f"{W}rStyle") if rpr is not None and bold is None else None
+            if character is not None and character.get(f"{W}val") in self.styles:
+                bold = self.styles[character.get(f"{W}val")].bold  # e.g. "Strong"
             if not (bold if bold is not None else bool(style.bold)):
                 bold_all = False
             size = (_half_points(rpr.find(f"{W}sz")) if rpr is not None else None) or style.size
@@ -501,8 +504,13 @@ def _build(paras: list[_Para], core_title: str | None) -> tuple[str | None, Outl
     title: str | None = None
     title_lines: set[int] = set()
     if styled:
+        last = 1
         for i, p in enumerate(paras):
             levels[i] = p.style_level
+            if p.style_level is not None:
+                last = p.style_level
+            elif i + 1 < len(paras) and _bold_line(p):
+                levels[i] = last + 1  # a bold line in a styled document heads what follows
     else:
         levels = _form_headings(paras)
     styled_title = next((i for i, p in enumerate(paras) if p.title_style), None)
@@ -541,6 +549,20 @@ def _build(paras: list[_Para], core_title: str | None) -> tuple[str | None, Outl
             outline.paragraph(p.inline)
     items.flush(outline)
     return title, outline
+
+
+def _bold_line(p: _Para) -> bool:
+    """A short line all in bold that does not end like a sentence or a lead-in."""
+    text = p.text
+    return (
+        p.bold
+        and p.table is None
+        and p.list_level is None
+        and not p.title_style
+        and 0 < len(text) <= 100
+        and len(text.split()) <= 12
+        and not _SENTENCE_END.search(text)
+    )
 
 
 def _form_headings(paras: list[_Para]) -> dict[int, int | None]:

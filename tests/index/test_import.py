@@ -229,6 +229,8 @@ def test_a_word_document_takes_headings_lists_and_properties_from_its_styles(
                 table.cell(r, c).text = value
         d.add_heading("Questions", level=1)
         d.add_paragraph("Call us.")
+        d.add_paragraph().add_run("Out of hours").bold = True
+        d.add_paragraph("Go to the emergency room.")
 
     path = _docx(tmp_path / "after.docx", build)
     document, problems = load_document(path, "after")
@@ -239,6 +241,7 @@ def test_a_word_document_takes_headings_lists_and_properties_from_its_styles(
         (1, "Wound care"),
         (2, "Pain"),
         (1, "Questions"),
+        (2, "Out of hours"),  # a bold line alone heads what follows it
     ]
     assert plain_text(document.sections[1].body) == (
         "- Keep it dry.\n- Change the dressing.\n  - Daily."
