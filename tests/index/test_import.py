@@ -88,7 +88,9 @@ PAGE = """<!DOCTYPE html>
 <article>
 <h1>Living with lymphoedema</h1>
 <div class="share-buttons"><a href="https://x.example/share">Share on X</a></div>
-<p>Lymphoedema is <strong>swelling</strong> that can happen after surgery.</p>
+<p>Lymphoedema is <strong>swelling</strong> that can happen after surgery to the
+<a class="definition" href="/Common/PopUps/popDefinition.aspx?id=46305&amp;version=Patient">lymph
+nodes</a>.</p>
 <h2>Looking after your skin</h2>
 <p>Keep the skin clean and <em>moisturised</em> every day.</p>
 <ol><li>Wash gently.</li><li>Dry well<ul><li>between the fingers</li></ul></li></ol>
@@ -120,7 +122,10 @@ def test_a_saved_web_page_keeps_its_article_and_drops_what_is_around_it(tmp_path
         (2, "Signs of infection"),
     ]
     text = " ".join(s.heading + " " + plain_text(s.body) for s in document.sections)
-    assert "swelling that can happen after surgery" in text
+    assert "swelling that can happen after surgery to the lymph nodes." in text
+    intro = document.sections[0]
+    assert "[lymph nodes](glossary:nci-46305)" in intro.body
+    assert [r.nci_id for r in intro.glossary_refs] == ["46305"]
     assert "- Wash gently." in plain_text(document.sections[1].body)
     assert "  - between the fingers" in plain_text(document.sections[1].body)
     assert "Redness | Call the clinic" in plain_text(document.sections[2].body)
