@@ -103,6 +103,11 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("doc", metavar="DOC")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("show", parents=[common], help="the text of a document, as loaded")
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("--section", metavar="ID", help="only this section (without its subsections)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("search", parents=[common], help="search the library")
     p.add_argument("query", nargs="?", metavar="QUERY")
     p.add_argument(
@@ -203,6 +208,7 @@ def _dispatch(args: argparse.Namespace, handouts: HandoutWriter | None) -> int:
         handler = {
             "list": _list,
             "outline": _outline,
+            "show": _show,
             "search": _search,
             "define": _define,
             "check": _check,
@@ -274,6 +280,45 @@ def _outline(session: Session, args: argparse.Namespace) -> int:
     for section in document.sections:
         marker = "💬 " if section.kind is SectionKind.COMMENTS else ""
         print(_safe(f"{'  ' * section.level}{marker}{section.heading}  [{section.id}]"))
+    return EXIT_OK
+
+
+def _show(session: Session, args: argparse.Namespace) -> int:
+    """Each section's own text as the library loaded it (what search and handouts use)."""
+    document = session.library.find(args.doc)
+    if document is None:
+        print(f"oncoref: no document '{args.doc}'. `oncoref list` shows them all.", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    sections = document.sections
+    if args.section is not None:
+        sections = [s for s in sections if s.id == args.section]
+        if not sections:
+            print(
+                f"oncoref: document '{document.id}' has no section '{args.section}'."
+                f" `oncoref outline {document.id}` shows them.",
+                file=sys.stderr,
+            )
+            return EXIT_NOT_FOUND
+    from index.render.plain import plain_text
+
+    texts = [plain_text(s.body) for s in sections]
+    if args.json:
+        rows = [
+            {"id": s.id, "heading": s.heading, "level": s.level, "parent": s.parent, "text": t}
+            for s, t in zip(sections, texts, strict=True)
+        ]
+        shown = {"doc": document.id, "title": document.title, "format": document.format}
+        _print_json({**shown, "sections": rows})
+        return EXIT_OK
+    if args.section is None:
+        print(document.title)
+        print("=" * min(len(document.title), 79))
+    for section, text in zip(sections, texts, strict=True):
+        print()
+        print("#" * section.level, section.heading)
+        if text:
+            print()
+            print(text)
     return EXIT_OK
 
 

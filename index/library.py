@@ -241,7 +241,9 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         return None, [Problem(path, f"cannot read file: {exc.strerror or exc}", "skipped")]
     fmt = formats.format_for(path.name, data[:4096])
     if fmt is None:
-        return None, [Problem(path, "not a document OncoRef can read", "skipped")]
+        kinds = [f.name for f in formats.FORMATS if path.suffix.lower() in f.suffixes]
+        kind = f" (not {' or '.join(kinds)})" if kinds else ""
+        return None, [Problem(path, f"not a document OncoRef can read{kind}", "skipped")]
     hasher = hashlib.sha1(f"{fmt.name} {fmt.version}".encode() + b"\0" + data)
 
     sidecar_values, sidecar_lines, sidecar = _read_sidecar(path, hasher, problems)
@@ -261,6 +263,8 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
     if parsed is None:
         return None, problems
     problems.extend(parsed.problems)
+    if not parsed.sections and any(p.severity is Severity.ERROR for p in parsed.problems):
+        return None, problems  # the format refused the file and said why
 
     values = {**parsed.fields, **sidecar_values}
     lines = {**parsed.lines, **sidecar_lines}
@@ -276,7 +280,8 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
     if not parsed.sections:
         problems.append(Problem(path, "no readable text found", "skipped"))
         return None, problems
-    return Document(doc_id, path, meta, parsed.sections, hasher.hexdigest()), problems
+    document = Document(doc_id, path, meta, parsed.sections, hasher.hexdigest(), format=fmt.name)
+    return document, problems
 
 
 def _read_sidecar(

@@ -128,6 +128,7 @@ class Document:
     sections: list[Section]
     fingerprint: str  # changes whenever the file, its sidecar or the loader changes
     bundled: bool = False
+    format: str = "markdown"  # the name of the format that read it (index/formats)
     # Size and modification time of the file and its sidecar when read: a reload
     # reads again only the documents whose stamp has changed.
     stamp: tuple[int, ...] = ()
@@ -213,10 +214,14 @@ class Library:
 
     def find(self, name: str) -> Document | None:
         """A document by id, by file name, or by a unique start of either."""
-        wanted = name.strip().removesuffix(".md").removesuffix(".txt").strip("/")
+        wanted = name.strip().strip("/")
         exact = self.get(wanted)
         if exact:
             return exact
+        stem, dot, suffix = wanted.rpartition(".")
+        if dot and stem and "/" not in suffix and self.get(stem):  # a file name: "leaflet.docx"
+            return self.get(stem)
+        wanted = stem if dot and stem and "/" not in suffix and suffix.isalnum() else wanted
         matches = [
             d
             for d in self.documents

@@ -21,6 +21,7 @@ standard library; tests/packaging/test_bundle.py runs the same checks under pyte
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,6 +228,72 @@ def check_clinic_documents_are_searched_with_the_bundled_ones(box: Sandbox) -> N
     assert list(json.loads(manifests[0].read_text())["docs"]) == ["eating-well"]
 
 
+# A web page, a Word file and an NCI PDQ summary, made here (the formats' libraries,
+# lxml and python-docx, must be in the bundle).
+IMPORTED_PAGE = (
+    "<html><body><nav><a href='/'>Home</a></nav><main><h1>Mouth care</h1>"
+    "<h2>Brushing</h2><p>Use a soft toothbrush.</p></main></body></html>"
+)
+IMPORTED_PDQ = (
+    '<?xml version="1.0"?><Summary><SummaryTitle>Mouth Care (PDQ)</SummaryTitle>'
+    "<SummarySection><Title>Rinses</Title><Para>Rinse with "
+    '<GlossaryTermRef href="CDR0000045214">salt water</GlossaryTermRef>.</Para>'
+    "</SummarySection></Summary>"
+)
+_OOXML = "http://schemas.openxmlformats.org"
+_RELS = f"{_OOXML}/officeDocument/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_W = f'xmlns:w="{_OOXML}/wordprocessingml/2006/main"'
+
+
+def _imported_docx() -> bytes:
+    """The smallest Word file: a heading style and three paragraphs."""
+    rels = f'<Relationships xmlns="{_OOXML}/package/2006/relationships">'
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{_OOXML}/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{_TYPE}.document.main+xml"/>'
+        f'<Override PartName="/word/styles.xml" ContentType="{_TYPE}.styles+xml"/></Types>',
+        "_rels/.rels": f'{rels}<Relationship Id="rId1" Type="{_RELS}/officeDocument" '
+        'Target="word/document.xml"/></Relationships>',
+        "word/_rels/document.xml.rels": f'{rels}<Relationship Id="rId1" Type="{_RELS}/styles" '
+        'Target="styles.xml"/></Relationships>',
+        "word/styles.xml": f'<w:styles {_W}><w:style w:type="paragraph" w:styleId="Heading1">'
+        '<w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
+        "</w:styles>",
+        "word/document.xml": f"<w:document {_W}><w:body>"
+        "<w:p><w:r><w:t>Drink water often.</w:t></w:r></w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Dry mouth</w:t></w:r></w:p>'
+        "<w:p><w:r><w:t>Sip water through the day.</w:t></w:r></w:p></w:body></w:document>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def check_imported_formats_load(box: Sandbox) -> None:
+    folder = box.scratch / "imported"
+    folder.mkdir()
+    (folder / "mouth-care.html").write_text(IMPORTED_PAGE, encoding="utf-8")
+    (folder / "dry-mouth.docx").write_bytes(_imported_docx())
+    (folder / "CDR0001.xml").write_text(IMPORTED_PDQ, encoding="utf-8")
+    for doc, kind, words in (
+        ("mouth-care", "html", "Use a soft toothbrush."),
+        ("dry-mouth", "docx", "Sip water through the day."),
+        ("CDR0001", "pdq-xml", "Rinse with salt water."),
+    ):
+        run = box.run("show", doc, "--no-bundled", "--library", str(folder), "--json")
+        expect_clean(run)
+        shown = json.loads(run.out)
+        assert shown["format"] == kind, run.out
+        assert any(words in s["text"] for s in shown["sections"]), run.out
+        assert "Home" not in run.out, run.out
+
+
 def check_window_opens(box: Sandbox) -> None:
     run = box.run("--exit-when-ready")
     expect_clean(run)
@@ -307,6 +375,7 @@ CHECKS: list[Callable[[Sandbox], None]] = [
     check_define,
     check_print,
     check_clinic_documents_are_searched_with_the_bundled_ones,
+    check_imported_formats_load,
     check_window_opens,
     check_library_pack_signed_refused_installed_and_removed,
     check_install_for_one_user,

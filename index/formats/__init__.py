@@ -70,9 +70,19 @@ class Format:
         return parser(source)
 
 
+def _is_pdq(head: bytes) -> bool:
+    from index.formats.pdq import recognise
+
+    return recognise(head)
+
+
 FORMATS: tuple[Format, ...] = (
     Format("markdown", (".md", ".markdown"), "index.formats.markdown"),
     Format("text", (".txt",), "index.formats.text"),
+    Format("html", (".html", ".htm", ".xhtml"), "index.formats.html", text=False),
+    Format("docx", (".docx",), "index.formats.docx", text=False),
+    Format("pdq-xml", (".xml",), "index.formats.pdq", text=False, recognise=_is_pdq),
+    Format("epub", (".epub",), "index.formats.epub", text=False),
 )
 
 
