@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 T = TypeVar("T")
+MAX_SIDECAR_BYTES = 1024 * 1024
+# Folders inside folders; deeper ones are reported and skipped.
+MAX_FOLDER_DEPTH = 64
 
 
 def load_library(
@@ -81,7 +85,7 @@ def load_library(
                     formats.sidecar_for(path), []
                 )
             else:
-                document, problems = load_document(path, doc_id)
+                document, problems = _load_guarded(path, doc_id, root)
                 if document is not None:
                     document.stamp = stamp
             library.problems.extend(problems)
@@ -93,6 +97,18 @@ def load_library(
                 seen_ids[doc_id] = path
                 library.documents.append(document)
     return library
+
+
+def _load_guarded(path: Path, doc_id: str, root: Path) -> tuple[Document | None, list[Problem]]:
+    """load_document, with any failure at all a problem of that file: the rest loads."""
+    try:
+        return load_document(path, doc_id, inside=root)
+    except RecursionError:
+        return None, [Problem(path, "text is nested too deeply to read", "skipped")]
+    except MemoryError:
+        return None, [Problem(path, "too large to read in the memory there is", "skipped")]
+    except Exception as exc:
+        return None, [Problem(path, f"could not be read: {type(exc).__name__}: {exc}", "skipped")]
 
 
 def file_stamp(path: Path) -> tuple[int, ...]:
@@ -115,15 +131,55 @@ def _same_path(a: Path, b: Path) -> bool:
 
 
 def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
-    """Document files below root, sorted, following links but never in a loop."""
-    visited: set[tuple[int, int]] = set()
+    """Document files below root, sorted, depth first.
 
-    def visit(folder: Path) -> Iterator[Path]:
-        try:
-            info = folder.stat()
-        except OSError as exc:
-            problems.append(Problem(folder, f"cannot open folder: {exc.strerror}", "skipped"))
-            return
+    Links are followed only while they stay inside the library folder, never in
+    a loop and never deeper than MAX_FOLDER_DEPTH; only regular files are
+    documents (a FIFO, socket or device is reported, never opened)."""
+    for path, kind in walk_entries(root, problems):
+        name = path.name
+        if kind != "file":
+            if formats.is_document(name) or formats.is_sidecar(name):
+                problems.append(Problem(path, f"not a regular file ({kind})", "skipped"))
+        elif formats.is_document(name):
+            yield path
+        elif formats.is_sidecar(name):
+            if not formats.has_document(path):
+                problems.append(
+                    Problem(
+                        path,
+                        "metadata file has no document beside it",
+                        "ignored",
+                        severity=Severity.WARNING,
+                    )
+                )
+        elif not formats.is_ignored(name):
+            problems.append(
+                Problem(
+                    path,
+                    f"not a document OncoRef can read (use {formats.suffix_list()})",
+                    "skipped",
+                    severity=Severity.WARNING,
+                )
+            )
+
+
+def walk_entries(
+    root: Path, problems: list[Problem], folders: bool = False
+) -> Iterator[tuple[Path, str]]:
+    """Every entry below `root` that is not hidden, sorted, depth first, with its
+    kind: "file" (regular), "folder" (only when `folders`), or what else it is.
+
+    Without recursion, so a folder tree of any depth cannot exhaust the stack."""
+    try:
+        top = root.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        problems.append(Problem(root, f"cannot open folder: {_reason(exc)}", "skipped"))
+        return
+    visited: set[tuple[int, int]] = set()
+    stack: list[Iterator[os.DirEntry[str]]] = []
+
+    def enter(folder: Path, info: os.stat_result) -> None:
         key = (info.st_dev, info.st_ino)
         if key in visited:
             problems.append(
@@ -135,47 +191,111 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
                 )
             )
             return
+        if len(stack) >= MAX_FOLDER_DEPTH:
+            problems.append(
+                Problem(folder, f"folder is more than {MAX_FOLDER_DEPTH} levels deep", "skipped")
+            )
+            return
         visited.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as it:
+                entries = sorted(
+                    (e for e in it if not e.name.startswith(".")), key=lambda e: e.name
+                )
         except OSError as exc:
-            problems.append(Problem(folder, f"cannot list folder: {exc.strerror}", "skipped"))
+            problems.append(Problem(folder, f"cannot list folder: {_reason(exc)}", "skipped"))
             return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            try:
-                is_dir = entry.is_dir(follow_symlinks=True)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                yield from visit(path)
-            elif formats.is_document(entry.name):
-                yield path
-            elif formats.is_sidecar(entry.name):
-                if not formats.has_document(path):
-                    problems.append(
-                        Problem(
-                            path,
-                            "metadata file has no document beside it",
-                            "ignored",
-                            severity=Severity.WARNING,
-                        )
-                    )
-            elif formats.is_ignored(entry.name):
-                continue
-            elif not entry.is_symlink() or entry.is_file():
+        stack.append(iter(entries))
+
+    try:
+        enter(root, root.stat())
+    except OSError as exc:
+        problems.append(Problem(root, f"cannot open folder: {_reason(exc)}", "skipped"))
+        return
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink() and not _inside(path, top):
                 problems.append(
                     Problem(
                         path,
-                        f"not a document OncoRef can read (use {formats.suffix_list()})",
+                        "link leads outside the library folder",
                         "skipped",
                         severity=Severity.WARNING,
                     )
                 )
+                continue
+            info = entry.stat(follow_symlinks=True)
+        except (OSError, RuntimeError) as exc:
+            problems.append(Problem(path, f"cannot open: {_reason(exc)}", "skipped"))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            if folders:
+                yield path, "folder"
+            enter(path, info)
+        else:
+            yield path, _kind(info.st_mode)
 
-    yield from visit(root)
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+def _inside(path: Path, top: Path) -> bool:
+    """Whether `path`, its links followed, is inside the folder `top` (resolved)."""
+    try:
+        return path.resolve(strict=True).is_relative_to(top)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+
+
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. Raises FileRefused
+    (saying why) for anything else, before reading a byte of it: a FIFO, socket
+    or device is never opened for reading, and a file that grows while read is
+    cut at `limit` + 1 bytes and refused. With `inside`, a file whose links lead
+    out of that folder is refused too."""
+    if inside is not None and path.is_symlink() and not _inside(path, inside.resolve()):
+        raise FileRefused("link leads outside the library folder")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefused(f"not a regular file ({_kind(info.st_mode)})")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())  # what was opened, which may not be what was checked
+        if not stat.S_ISREG(info.st_mode):
+            raise FileRefused(f"not a regular file ({_kind(info.st_mode)})")
+        if info.st_size > limit:
+            raise FileRefused(_too_large(info.st_size, limit))
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise FileRefused(_too_large(len(data), limit))
+    return data
+
+
+class FileRefused(Exception):
+    """A file the library does not read, and why."""
+
+
+def _too_large(size: int, limit: int) -> str:
+    mb = 1024 * 1024
+    return f"file is {size / mb:.1f} MB, over the {limit // mb} MB limit for one document"
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str | None, list[Problem]]:
@@ -220,25 +340,21 @@ def _control_ratio(sample: bytes) -> float:
     return controls / len(sample)
 
 
-def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Problem]]:
+def load_document(
+    path: Path, doc_id: str, inside: Path | None = None
+) -> tuple[Document | None, list[Problem]]:
     """Load one file with the format that reads it; returns (document or None, problems).
 
-    A sidecar's fields win over what the file says of itself."""
+    A sidecar's fields win over what the file says of itself. With `inside` (the
+    library folder), a file or sidecar whose links lead out of it is not read."""
     problems: list[Problem] = []
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            return None, [
-                Problem(
-                    path,
-                    f"file is {size / 1048576:.1f} MB, over the {limit} MB limit for one document",
-                    "skipped; split it into smaller files",
-                )
-            ]
-        data = path.read_bytes()
+        data = read_bounded(path, inside=inside)
+    except FileRefused as exc:
+        action = "skipped; split it into smaller files" if "limit" in str(exc) else "skipped"
+        return None, [Problem(path, str(exc), action)]
     except OSError as exc:
-        return None, [Problem(path, f"cannot read file: {exc.strerror or exc}", "skipped")]
+        return None, [Problem(path, f"cannot read file: {_reason(exc)}", "skipped")]
     fmt = formats.format_for(path.name, data[:4096])
     if fmt is None:
         kinds = [f.name for f in formats.FORMATS if path.suffix.lower() in f.suffixes]
@@ -246,7 +362,7 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
         return None, [Problem(path, f"not a document OncoRef can read{kind}", "skipped")]
     hasher = hashlib.sha1(f"{fmt.name} {fmt.version}".encode() + b"\0" + data)
 
-    sidecar_values, sidecar_lines, sidecar = _read_sidecar(path, hasher, problems)
+    sidecar_values, sidecar_lines, sidecar = _read_sidecar(path, hasher, problems, inside)
     source = formats.Source(path, data, title=_text_field(sidecar_values, "title"))
     if fmt.text:
         text, decode_problems = decode_text(data, path)
@@ -285,19 +401,19 @@ def load_document(path: Path, doc_id: str) -> tuple[Document | None, list[Proble
 
 
 def _read_sidecar(
-    path: Path, hasher: hashlib._Hash, problems: list[Problem]
+    path: Path, hasher: hashlib._Hash, problems: list[Problem], inside: Path | None
 ) -> tuple[dict[str, Any], dict[str, int], Path]:
     """The fields of `NAME.meta.yaml` beside the document, if there is one."""
     sidecar = formats.sidecar_for(path)
-    if not sidecar.exists():
+    if not os.path.lexists(sidecar):
         return {}, {}, sidecar
     report = MetaReport(sidecar)
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     try:
-        sidecar_bytes = sidecar.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(sidecar, f"cannot read metadata file: {exc.strerror}", "ignored"))
+        sidecar_bytes = read_bounded(sidecar, MAX_SIDECAR_BYTES, inside)
+    except (OSError, FileRefused) as exc:
+        problems.append(Problem(sidecar, f"cannot read metadata file: {_reason(exc)}", "ignored"))
         return {}, {}, sidecar
     hasher.update(b"\0sidecar\0" + sidecar_bytes)
     sidecar_text, sidecar_problems = decode_text(sidecar_bytes, sidecar)

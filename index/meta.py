@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from index.model import Metadata, Problem, Severity
-from index.yamlfile import fast_loader, yaml_error
+from index.yamlfile import fast_loader, structure_problem, yaml_reason
 
 SafeLoader = fast_loader()
 
@@ -77,12 +77,13 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 def parse_yaml_mapping(yaml_text: str, report: MetaReport) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse YAML that must be a mapping. Returns (values, line of each key)."""
     try:
+        refused = structure_problem(yaml_text)
+        if refused is not None:
+            report.add(f"metadata {refused[0]}", line=refused[1], action="metadata ignored")
+            return {}, {}
         node = yaml.compose(yaml_text, Loader=SafeLoader)
     except yaml.YAMLError as fast_error:
-        exc = yaml_error(yaml_text, fast_error)
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        reason, line = yaml_reason(yaml_text, fast_error)
         report.add(f"metadata is not valid YAML: {reason}", line=line, action="metadata ignored")
         return {}, {}
     if node is None:
@@ -105,7 +106,9 @@ def parse_yaml_mapping(yaml_text: str, report: MetaReport) -> tuple[dict[str, An
             key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
-                report.add(f"field name {key!r} is not text", line=line, action="field ignored")
+                report.add(
+                    f"field name {_shown(key)} is not text", line=line, action="field ignored"
+                )
                 continue
             if key in values:
                 report.add(
@@ -123,6 +126,14 @@ def parse_yaml_mapping(yaml_text: str, report: MetaReport) -> tuple[dict[str, An
     finally:
         loader.dispose()
     return values, lines
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value as a message quotes it: cut short, so a huge one cannot swamp it."""
+    if isinstance(value, list | dict) and len(value) > limit:
+        return f"a {type(value).__name__} of {len(value)} items"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _as_text(value: Any) -> str | None:
@@ -172,7 +183,7 @@ def build_metadata(
         converted = convert(values[key])
         if converted is None:
             report.add(
-                f"expected {expected}, found {values[key]!r}",
+                f"expected {expected}, found {_shown(values[key])}",
                 line=lines.get(key),
                 field=key,
                 action="field ignored",
@@ -226,7 +237,7 @@ def build_metadata(
             meta.review_frequency = frequency.lower()
         else:
             report.add(
-                f"unknown review frequency {frequency!r}; use one of "
+                f"unknown review frequency {_shown(frequency)}; use one of "
                 + ", ".join(sorted(set(REVIEW_FREQUENCIES))),
                 line=lines.get("reviewFrequency"),
                 field="reviewFrequency",
@@ -239,7 +250,7 @@ def build_metadata(
             meta.url = url
         else:
             report.add(
-                f"not a web address: {url!r}",
+                f"not a web address: {_shown(url)}",
                 line=lines.get("url"),
                 field="url",
                 action="field ignored",

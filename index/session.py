@@ -132,6 +132,8 @@ class Session:
         folder below them and every document and sidecar in them: a change to any
         of them means the library must be read again. For a folder that is missing,
         the nearest folder above it."""
+        from index.library import walk_entries
+
         paths: list[str] = []
         for root in self.folders:
             if not root.is_dir():
@@ -142,10 +144,9 @@ class Session:
                     paths.append(str(above))
                 continue
             paths.append(str(root))
-            for path in sorted(root.rglob("*")):
-                if any(part.startswith(".") for part in path.relative_to(root).parts):
-                    continue
-                if path.is_dir() or formats.is_watched(path.name):
+            # The library's own walk: links stay inside the folder, any depth is safe.
+            for path, kind in walk_entries(root, [], folders=True):
+                if kind == "folder" or formats.is_watched(path.name):
                     paths.append(str(path))
         if self.with_packs:
             # A pack installed, rolled back or removed (from the command line, say)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from index.session import Session
 
 FORMAT = 2
+# As index.library.MAX_FOLDER_DEPTH (imported there would load the loaders on every start).
+MAX_FOLDER_DEPTH = 64
 Fingerprint = tuple[tuple[str, int, int], ...]
 _MAGIC = b"ONCOREF\x02"
 _KEY_FILE = "snapshot.key"
@@ -63,10 +65,16 @@ def fingerprint(roots: Sequence[Path]) -> Fingerprint:
 def _stamp_tree(
     top: Path, stamps: list[tuple[str, int, int]], wanted: Callable[[str], bool]
 ) -> None:
+    try:
+        inside = top.resolve()
+    except (OSError, RuntimeError):
+        inside = top
     visited: set[tuple[int, int]] = set()
-    pending = [top]
+    pending = [(top, 0)]
     while pending:
-        folder = pending.pop()
+        folder, depth = pending.pop()
+        if depth > MAX_FOLDER_DEPTH:
+            continue  # the library skips it too
         try:
             info = folder.stat()
         except OSError:
@@ -86,11 +94,13 @@ def _stamp_tree(
                 continue
             try:
                 if entry.is_dir():
-                    pending.append(Path(entry.path))
+                    # As the library: a link to a folder is followed only inside `top`.
+                    if not entry.is_symlink() or Path(entry.path).resolve().is_relative_to(inside):
+                        pending.append((Path(entry.path), depth + 1))
                 elif wanted(entry.name):
                     stat = entry.stat()
                     stamps.append((entry.path, stat.st_size, stat.st_mtime_ns))
-            except OSError:
+            except (OSError, RuntimeError):
                 stamps.append((entry.path, -1, -1))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,14 +117,15 @@ def test_two_documents_with_the_same_id_keep_the_first_and_report_the_second(
 def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "good.md", GOOD)
     locked = write(tmp_path / "locked.md", GOOD)
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:  # tests run as root, so chmod alone would not stop reading
-        if self == locked:
+    def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        # Tests run as root, so chmod alone would not stop reading.
+        if Path(path) == locked:
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_)
     library, problems = load(tmp_path)
     assert [d.id for d in library.documents] == ["good"]
     assert "Permission denied" in problems["locked.md"].message
