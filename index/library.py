@@ -8,6 +8,9 @@ of the library loads.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import dataclasses
+import gc
 import hashlib
 import os
 import stat
@@ -16,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from index import formats
+from index.formats.markup import escape_markdown
 from index.meta import MetaReport, build_metadata, parse_yaml_mapping
-from index.model import Checkpoint, Document, Library, Problem, Severity
+from index.model import Checkpoint, Document, Library, Problem, Section, Severity
 
 if TYPE_CHECKING:
     from index.packs import InstalledPack
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 5 * 1024 * 1024
 T = TypeVar("T")
 MAX_SIDECAR_BYTES = 1024 * 1024
+# Sections of one document (each is an entry of the search index); the rest are merged.
+MAX_SECTIONS = 1000
 # Folders inside folders; deeper ones are reported and skipped.
 MAX_FOLDER_DEPTH = 64
 
@@ -375,12 +381,23 @@ def load_document(
     elif not data:
         return None, [Problem(path, "file is empty", "skipped")]
 
-    parsed = _guard(lambda: fmt.parse(source), path, problems)
+    with _no_gc():
+        parsed = _guard(lambda: fmt.parse(source), path, problems)
     if parsed is None:
         return None, problems
     problems.extend(parsed.problems)
     if not parsed.sections and any(p.severity is Severity.ERROR for p in parsed.problems):
         return None, problems  # the format refused the file and said why
+    if len(parsed.sections) > MAX_SECTIONS:
+        problems.append(
+            Problem(
+                path,
+                f"has {len(parsed.sections)} sections, more than {MAX_SECTIONS}",
+                f"the headings after the first {MAX_SECTIONS} are kept as text in the last one",
+                severity=Severity.WARNING,
+            )
+        )
+        parsed.sections = _cap_sections(parsed.sections)
 
     values = {**parsed.fields, **sidecar_values}
     lines = {**parsed.lines, **sidecar_lines}
@@ -398,6 +415,40 @@ def load_document(
         return None, problems
     document = Document(doc_id, path, meta, parsed.sections, hasher.hexdigest(), format=fmt.name)
     return document, problems
+
+
+def _cap_sections(sections: list[Section]) -> list[Section]:
+    """The first MAX_SECTIONS sections; the text of the rest goes into the last of them
+    (each section is an entry of the search index: their number bounds its time)."""
+    kept, rest = sections[: MAX_SECTIONS - 1], sections[MAX_SECTIONS - 1 :]
+    ids = {s.id for s in kept}
+    last = rest[0]
+    bodies, texts, refs = [last.body], [last.text], list(last.glossary_refs)
+    for section in rest[1:]:
+        bodies += ["**" + escape_markdown(section.heading) + "**", section.body]
+        texts += [section.heading, section.text]
+        refs += section.glossary_refs
+    merged = dataclasses.replace(
+        last,
+        parent=last.parent if last.parent in ids else None,
+        body="\n\n".join(b for b in bodies if b),
+        text="\n".join(t for t in texts if t),
+        glossary_refs=refs,
+    )
+    return [*kept, merged]
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Parsing makes many objects and frees them together: the cycle collector's passes
+    over them meanwhile cost up to half the time of a long document, and find nothing."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _read_sidecar(

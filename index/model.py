@@ -146,10 +146,24 @@ class Document:
         by_id = {s.id: s for s in self.sections}
         path = [section.heading]
         parent = section.parent
-        while parent is not None and parent in by_id:
+        seen = {section.id}
+        while parent is not None and parent in by_id and parent not in seen:
+            seen.add(parent)
             path.append(by_id[parent].heading)
             parent = by_id[parent].parent
         return list(reversed(path))
+
+    def heading_paths(self) -> list[list[str]]:
+        """heading_path of every section, in order, in one pass (a parent comes
+        before the sections inside it)."""
+        done: dict[str, list[str]] = {}
+        paths = []
+        for section in self.sections:
+            above = done.get(section.parent, []) if section.parent is not None else []
+            path = [*above, section.heading]
+            done.setdefault(section.id, path)
+            paths.append(path)
+        return paths
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 
 from index.formats import Parsed, Source
 from index.formats.markup import (
@@ -31,6 +31,39 @@ _SAFE_SCHEMES = {"http", "https", "mailto"}
 _MAX_DEPTH = 40
 
 
+class _Node:
+    """A node of the parsed Markdown: what markdown_it.tree.SyntaxTreeNode gives, built
+    in one pass over the tokens with a fraction of its time and memory."""
+
+    __slots__ = ("attrs", "children", "content", "tag", "type")
+
+    def __init__(self, token: Token | None = None) -> None:
+        self.type = token.type.removesuffix("_open") if token else "root"
+        self.tag = token.tag if token else ""
+        self.attrs = token.attrs if token else {}
+        self.content = token.content if token else ""
+        self.children: list[_Node] = []
+
+
+def _tree(tokens: list[Token]) -> _Node:
+    root = _Node()
+    stack = [root]
+    for token in tokens:
+        if token.nesting == 1:
+            node = _Node(token)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif token.nesting == -1:
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            node = _Node(token)
+            if token.children:
+                node.children = _tree(token.children).children
+            stack[-1].children.append(node)
+    return root
+
+
 def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -41,11 +74,11 @@ class _Inline:
         self.text: list[str] = []
         self.refs: list[GlossaryRef] = []
 
-    def render(self, node: SyntaxTreeNode, depth: int = 0) -> None:
+    def render(self, node: _Node, depth: int = 0) -> None:
         for child in node.children:
             self._node(child, depth + 1)
 
-    def _node(self, node: SyntaxTreeNode, depth: int) -> None:
+    def _node(self, node: _Node, depth: int) -> None:
         kind = node.type
         if depth > _MAX_DEPTH:
             self._plain(_node_text(node))
@@ -78,7 +111,7 @@ class _Inline:
         self.md.append(escape_markdown(text))
         self.text.append(text)
 
-    def _link(self, node: SyntaxTreeNode, depth: int) -> None:
+    def _link(self, node: _Node, depth: int) -> None:
         href = str(node.attrs.get("href", ""))
         inner = _Inline()
         inner.render(node, depth)
@@ -104,7 +137,7 @@ class _Inline:
         self.refs.extend(inner.refs)
 
 
-def _node_text(node: SyntaxTreeNode) -> str:
+def _node_text(node: _Node) -> str:
     if node.type in ("text", "code_inline"):
         return node.content
     if node.type in ("softbreak", "hardbreak"):
@@ -122,7 +155,7 @@ def _node_text(node: SyntaxTreeNode) -> str:
     return "".join(parts)
 
 
-def _inline(node: SyntaxTreeNode) -> _Inline:
+def _inline(node: _Node) -> _Inline:
     out = _Inline()
     for child in node.children:  # paragraph/heading -> inline -> children
         if child.type == "inline":
@@ -136,7 +169,7 @@ class _Blocks:
     def __init__(self, draft: DraftSection) -> None:
         self.draft = draft
 
-    def block(self, node: SyntaxTreeNode, depth: int = 0) -> tuple[str, str]:
+    def block(self, node: _Node, depth: int = 0) -> tuple[str, str]:
         kind = node.type
         if depth > _MAX_DEPTH:
             text = squash_spaces(_node_text(node))
@@ -166,7 +199,7 @@ class _Blocks:
         text = squash_spaces(_node_text(node))
         return escape_markdown(text), text
 
-    def _list(self, node: SyntaxTreeNode, depth: int) -> tuple[str, str]:
+    def _list(self, node: _Node, depth: int) -> tuple[str, str]:
         ordered = node.type == "ordered_list"
         start = int(node.attrs.get("start", 1) or 1) if ordered else 1
         md_items, text_items = [], []
@@ -180,7 +213,7 @@ class _Blocks:
             text_items.append(" ".join(p[1] for p in parts if p[1]))
         return "\n".join(md_items), "\n".join(text_items)
 
-    def _table(self, node: SyntaxTreeNode) -> tuple[str, str]:
+    def _table(self, node: _Node) -> tuple[str, str]:
         rows: list[list[str]] = []
         text_rows: list[str] = []
         for part in node.children:  # thead, tbody
@@ -230,7 +263,7 @@ def first_heading(body: str) -> str | None:
 
 def load_markdown_sections(body: str, title: str) -> list[Section]:
     """Split a Markdown body into sections at its headings."""
-    tree = SyntaxTreeNode(markdown_parser().parse(body))
+    tree = _tree(markdown_parser().parse(body))
     drafts: list[DraftSection] = []
     current = DraftSection(heading="Introduction", level=1)
     for node in tree.children:

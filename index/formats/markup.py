@@ -65,14 +65,19 @@ def finish_sections(drafts: list[DraftSection]) -> list[Section]:
     if not drafts:
         return []
     lowest = min(d.level for d in drafts)
-    used: dict[str, int] = {}
+    used: dict[str, int] = {}  # the last number given to each slug
+    taken: set[str] = set()
     sections: list[Section] = []
     stack: list[Section] = []
     for draft in drafts:
         base = slugify(draft.heading)
         count = used.get(base, 0) + 1
-        used[base] = count
         anchor = base if count == 1 else f"{base}-{count}"
+        while anchor in taken:  # "Diet", "Diet", "Diet 2": diet, diet-2, diet-2-2
+            count += 1
+            anchor = f"{base}-{count}"
+        used[base] = count
+        taken.add(anchor)
         level = draft.level - lowest + 1
         while stack and stack[-1].level >= level:
             stack.pop()

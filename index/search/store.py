@@ -57,8 +57,9 @@ Progress = Callable[[str], None]
 def entries_for(document: Document, taxonomy: Taxonomy) -> list[dict[str, object]]:
     types = [taxonomy.canonical(t) for t in document.meta.cancer_types]
     entries = []
-    for order, section in enumerate(document.sections):
-        path = document.heading_path(section)
+    for order, (section, path) in enumerate(
+        zip(document.sections, document.heading_paths(), strict=True)
+    ):
         entries.append(
             {
                 "key": f"{document.id}#{section.id}",
