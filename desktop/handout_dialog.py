@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -45,6 +46,10 @@ class HandoutDialog(QDialog):
         self.settings = settings
         self.setWindowTitle(f"Print a handout: {doc.title}")
         self.setAccessibleName("Print a handout")
+        # The printer the open preview or print dialog works on, and those dialogs.
+        self.printer: QPrinter | None = None
+        self.preview_dialog: QDialog | None = None
+        self.print_dialog: QDialog | None = None
 
         intro = QLabel(
             f"<b>{html.escape(doc.title)}</b><br>Tick the sections to give the patient. "
@@ -186,22 +191,33 @@ class HandoutDialog(QDialog):
     # -- output ----------------------------------------------------------------
 
     def preview(self) -> None:
+        """Show the handout's pages (window-modal, without blocking the caller)."""
         from PySide6.QtPrintSupport import QPrintPreviewDialog
 
         handout = self.handout()
-        dialog = QPrintPreviewDialog(new_printer(), self)
+        # The preview paints on this printer for as long as it is open, and does not
+        # own it: it is kept here, else Python frees it under the preview (a crash).
+        self.printer = new_printer()
+        dialog = QPrintPreviewDialog(self.printer, self)
         dialog.setWindowTitle(f"Preview: {self.doc.title}")
         dialog.paintRequested.connect(lambda printer: print_handout(handout, printer))
         dialog.resize(900, 1000)
-        dialog.exec()
+        dialog.finished.connect(dialog.deleteLater)
+        self.preview_dialog = dialog
+        dialog.open()
 
     def print_(self) -> None:
+        """Ask for a printer (window-modal, without blocking), then print to it."""
         from PySide6.QtPrintSupport import QPrintDialog
 
-        printer = new_printer()
+        printer = self.printer = new_printer()
         dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._report(lambda: print_handout(self.handout(), printer), "Printed")
+        dialog.accepted.connect(
+            lambda: self._report(lambda: print_handout(self.handout(), printer), "Printed")
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        self.print_dialog = dialog
+        QDialog.open(dialog)  # QPrintDialog.open itself wants a slot to call
 
     def choose_pdf(self) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

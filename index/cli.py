@@ -174,6 +174,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, handouts: HandoutWriter | None = None) -> int:
     """Run the command in `args` (not None) and return its exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not valid UTF-8 (or text the terminal's encoding lacks)
+        # is printed escaped, never a UnicodeEncodeError.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         return _dispatch(args, handouts)
     except BrokenPipeError:  # `oncoref list | head`

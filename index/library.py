@@ -70,7 +70,7 @@ def load_library(
         for path in _walk(root, library.problems):
             if checkpoint:
                 checkpoint()
-            doc_id = path.relative_to(root).with_suffix("").as_posix()
+            doc_id = shown_name(path.relative_to(root).with_suffix("").as_posix())
             if is_bundled and (doc_id in pack_ids or doc_id in withdrawn):
                 continue  # replaced or withdrawn by an installed pack
             if doc_id in seen_ids:
@@ -115,6 +115,21 @@ def _load_guarded(path: Path, doc_id: str, root: Path) -> tuple[Document | None,
         return None, [Problem(path, "too large to read in the memory there is", "skipped")]
     except Exception as exc:
         return None, [Problem(path, f"could not be read: {type(exc).__name__}: {exc}", "skipped")]
+
+
+def shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates, and which no index or terminal takes) written as \\xNN."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def file_stamp(path: Path) -> tuple[int, ...]:
@@ -406,7 +421,8 @@ def load_document(
         values["title"] = parsed.title  # the text names itself (first line, first heading)
         lines.pop("title", None)
         field_paths.pop("title", None)
-    fallback_title = path.stem.replace("_", " ").replace("-", " ").strip() or path.name
+    stem = shown_name(path.stem)
+    fallback_title = stem.replace("_", " ").replace("-", " ").strip() or shown_name(path.name)
     report = MetaReport(path, field_paths=field_paths)
     meta = build_metadata(values, lines, report, fallback_title=fallback_title)
     problems.extend(report.problems)

@@ -376,3 +376,44 @@ def test_the_composer_leaves_out_sections_about_the_document(
     blog = HandoutDialog(bundled_session.library.get(BLOG), renderer, None, settings)
     qtbot.addWidget(blog)
     assert "readers-comments" not in blog.chosen() and len(blog.chosen()) == 4
+
+
+def test_the_composer_opens_and_closes_its_preview_and_print_dialog(
+    qtbot: QtBot, tmp_path: Path, bundled_session: Session
+) -> None:
+    """The preview paints on a printer that must outlive it (it once did not: a crash)."""
+    import gc
+
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    from desktop.handout_dialog import HandoutDialog
+
+    make_application()
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    doc = bundled_session.library.get(GIST)
+    assert doc is not None
+    dialog = HandoutDialog(doc, bundled_session.renderer(), "sunitinib-sutent", settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for _ in range(2):  # a second preview after the first is closed
+        dialog.preview_button.click()
+        preview = dialog.preview_dialog
+        assert preview is not None
+        qtbot.waitUntil(preview.isVisible)
+        gc.collect()  # what freed the printer under the preview before
+        pages = preview.findChild(QPrintPreviewWidget)
+        pages.updatePreview()  # paints the handout again, on the kept printer
+        QApplication.processEvents()
+        assert pages.pageCount() >= 1
+        preview.close()
+        qtbot.waitUntil(lambda preview=preview: not preview.isVisible())
+    dialog.print_button.click()
+    chooser = dialog.print_dialog
+    assert chooser is not None
+    qtbot.waitUntil(chooser.isVisible)
+    gc.collect()
+    chooser.reject()
+    qtbot.waitUntil(lambda: not chooser.isVisible())
+    assert dialog.isVisible()
+    dialog.close()
+    QApplication.processEvents()
