@@ -313,7 +313,18 @@ def save_pdf(handout: Handout, path: Path) -> int:
     path = Path(path)
     if not path.parent.is_dir():
         raise OSError(f"folder {path.parent} does not exist")
-    return print_handout(handout, new_pdf_writer(path, handout.title), str(path))
+    # Written beside and renamed over: a crash leaves the old file or the new one, and
+    # a handout that fails half-way never replaces a good one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        writer = new_pdf_writer(tmp, handout.title)
+        pages = print_handout(handout, writer, str(path))
+        del writer  # the file is complete once the writer is gone
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return pages
 
 
 # -- page breaks ---------------------------------------------------------------------

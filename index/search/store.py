@@ -13,12 +13,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,15 @@ class IndexStore:
         checkpoint: Checkpoint | None = None,
     ) -> tuple[FileIndex, IndexReport]:
         """An index that matches the library: opened, updated or rebuilt as needed."""
+        with _locked(self.directory):
+            return self._ensure(library, progress, checkpoint)
+
+    def _ensure(
+        self,
+        library: Library,
+        progress: Progress | None = None,
+        checkpoint: Checkpoint | None = None,
+    ) -> tuple[FileIndex, IndexReport]:
         started = time.perf_counter()
         expected = sum(len(d.sections) for d in library.documents)
         manifest, reason = read_manifest(self.directory)
@@ -114,11 +124,11 @@ class IndexStore:
             except Exception as exc:
                 reason, ix = f"index cannot be opened ({type(exc).__name__})", None
         if ix is None or manifest is None:
-            ix, report = self.rebuild(library, progress, reason or "no index yet", checkpoint)
+            ix, report = self._rebuild(library, progress, reason or "no index yet", checkpoint)
         else:
             report = self._update(ix, manifest["docs"], library, progress, checkpoint)
             if report.sections != expected:
-                ix, report = self.rebuild(
+                ix, report = self._rebuild(
                     library, progress, "index and library disagree", checkpoint
                 )
         report.seconds = time.perf_counter() - started
@@ -132,6 +142,16 @@ class IndexStore:
         checkpoint: Checkpoint | None = None,
     ) -> tuple[FileIndex, IndexReport]:
         """Build from scratch in a temporary folder, then rename it into place."""
+        with _locked(self.directory):
+            return self._rebuild(library, progress, reason, checkpoint)
+
+    def _rebuild(
+        self,
+        library: Library,
+        progress: Progress | None = None,
+        reason: str = "asked to",
+        checkpoint: Checkpoint | None = None,
+    ) -> tuple[FileIndex, IndexReport]:
         started = time.perf_counter()
         self._refuse_what_is_not_ours()
         if progress:
@@ -328,6 +348,33 @@ def open_prebuilt(directory: Path, documents: list[Document]) -> tuple[FileIndex
 
 
 def _write_json(path: Path, data: object) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    """Written beside and renamed over: a crash leaves the old file or the new one."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(json.dumps(data, indent=1, sort_keys=True))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Held while the index in `directory` is checked, updated or rebuilt, so that two
+    programs sharing a cache folder take turns (the second then finds it up to date).
+    The system drops the lock when its holder ends, however it ends."""
+    try:
+        import fcntl
+    except ImportError:  # not on this system: one program at a time is assumed
+        yield
+        return
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.with_name(directory.name + ".lock"), "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
