@@ -1,0 +1,469 @@
+"""Fuzz and fault suite: hostile files, damaged caches, killed and concurrent runs.
+
+Each case ends in a clear problem naming the file, or in a silent recovery;
+never in a traceback, a hang, or a good document lost. Hypothesis runs are
+bounded (few examples, no deadline) so the whole file stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.library import MAX_FOLDER_DEPTH, load_document, load_library
+from index.session import open_session
+from index.snapshot import snapshot_path
+from tests.conftest import ROOT, write
+
+FUZZ = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+BODY = "# Good title\n\nText about stomach cancer and its treatment.\n"
+GOOD = "---\ntitle: Good document\ncancerTypes: [stomach]\n---\n" + BODY
+
+
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """A fresh folder for each Hypothesis example (tmp_path is one per test)."""
+    folder = Path(tempfile.mkdtemp(prefix="oncoref-fuzz-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh(base: Path) -> Path:
+    return Path(tempfile.mkdtemp(dir=base))
+
+
+# -- hostile YAML ---------------------------------------------------------------------
+
+
+def _deep_flow(depth: int) -> str:
+    return "[" * depth + "x" + "]" * depth
+
+
+def _deep_block(depth: int) -> str:
+    return "\n" + "".join("  " * i + "- \n" for i in range(depth)) + "  " * depth + "- x"
+
+
+def _laughs(levels: int, width: int) -> str:
+    lines = [f"l0: &l0 [{', '.join(['lol'] * width)}]"]
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * width)}]")
+    return "\n".join(lines) + f"\nvalue: *l{levels - 1}"
+
+
+FIELDS = ["title", "cancerTypes", "lastReviewed", "source", "tags", "url"]
+hostile_values = st.one_of(
+    st.integers(200, 3000).map(_deep_flow),
+    st.integers(40, 1200).map(_deep_block),
+    st.builds(_laughs, st.integers(2, 12), st.integers(2, 12)),
+    st.text(alphabet="[]{}:-&*!|>'\"#%@`,?\n \tab1", max_size=200),
+)
+
+
+def hostile_yaml(field: str, value: str) -> str:
+    if value.startswith("\nl0:") or value.startswith("l0:"):  # anchors, then the alias
+        head, _, last = value.rpartition("\nvalue: ")
+        return f"{head.strip()}\n{field}: {last}\n"
+    return f"{field}: {value}\n"
+
+
+@FUZZ
+@given(field=st.sampled_from(FIELDS), value=hostile_values, where=st.sampled_from(["fm", "side"]))
+def test_hostile_yaml_is_a_problem_and_the_document_still_loads(
+    scratch: Path, field: str, value: str, where: str
+) -> None:
+    folder = fresh(scratch)
+    yaml_text = hostile_yaml(field, value)
+    if where == "fm":
+        path = write(folder / "doc.md", f"---\n{yaml_text}---\n{BODY}")
+    else:
+        path = write(folder / "doc.md", GOOD)
+        write(folder / "doc.meta.yaml", yaml_text)
+    started = time.perf_counter()
+    document, problems = load_document(path, "doc")
+    assert time.perf_counter() - started < 5
+    assert document is not None, problems  # the body is fine: the document loads
+    assert all(isinstance(str(p), str) for p in problems)
+
+
+def test_yaml_bombs_deep_nesting_and_aliases_are_named(tmp_path: Path) -> None:
+    """The attacks of the report, one file each, beside a good document."""
+    bomb = _laughs(9, 9)
+    cases = {
+        "deep-front-matter.md": f"---\ntitle: {_deep_flow(1000)}\n---\n{BODY}",
+        "deep-block.md": f"---\ncancerTypes:{_deep_block(1000)}\n---\n{BODY}",
+        "laughs-title.md": f"---\n{hostile_yaml('title', bomb)}---\n{BODY}",
+        "laughs-types.md": f"---\n{hostile_yaml('cancerTypes', bomb)}---\n{BODY}",
+        "laughs-date.md": f"---\n{hostile_yaml('lastReviewed', bomb)}---\n{BODY}",
+        "laughs-source.md": f"---\n{hostile_yaml('source', bomb)}---\n{BODY}",
+    }
+    for name, text in cases.items():
+        write(tmp_path / name, text)
+    write(tmp_path / "sidecar.md", GOOD)
+    write(tmp_path / "sidecar.meta.yaml", hostile_yaml("title", bomb))
+    write(tmp_path / "good.md", GOOD)
+    started = time.perf_counter()
+    library = load_library([tmp_path])
+    assert time.perf_counter() - started < 10
+    assert len(library.documents) == len(cases) + 2  # metadata ignored, text kept
+    named = {p.path.name: p.message for p in library.errors}
+    for name in ["deep-front-matter.md", "deep-block.md"]:
+        assert "nested" in named[name] or "nesting" in named[name], named
+    for name in [n for n in cases if n.startswith("laughs")] + ["sidecar.meta.yaml"]:
+        assert "alias" in named[name], named
+
+
+def test_our_own_yaml_resources_refuse_aliases_and_depth(tmp_path: Path) -> None:
+    from index.yamlfile import read_yaml
+
+    problems: list = []  # type: ignore[type-arg]
+    assert read_yaml(write(tmp_path / "a.yaml", _laughs(9, 9)), problems) is None
+    assert read_yaml(write(tmp_path / "b.yaml", "x: " + _deep_flow(5000)), problems) is None
+    assert read_yaml(write(tmp_path / "c.yaml", "x: [1, 2]"), problems) == {"x": [1, 2]}
+    assert len(problems) == 2 and "alias" in problems[0].message
+
+
+# -- hostile Markdown and text --------------------------------------------------------
+
+markdown_pieces = st.sampled_from(
+    ["# ", "## ", "###### ", "- ", "1. ", "> ", "```", "~~~", "|", "---", "***", "*", "_",
+     "[", "](", ")", "<", ">", "![", "\\", "`", "    ", "\t", "\n", "\n\n", "word ", "\x00",
+     "\ufeff", "\r", "\u202e", "&amp;", "&#0;", "---\ntitle: x\n", "..."]
+)  # fmt: skip
+hostile_text = st.one_of(
+    st.lists(markdown_pieces, max_size=300).map("".join),
+    st.text(max_size=500),
+    st.binary(max_size=500).map(lambda b: b.decode("latin-1")),
+)
+
+
+@FUZZ
+@given(text=hostile_text, suffix=st.sampled_from([".md", ".txt"]))
+def test_any_markdown_or_text_loads_or_is_a_problem(scratch: Path, text: str, suffix: str) -> None:
+    folder = fresh(scratch)
+    path = folder / f"doc{suffix}"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    document, problems = load_document(path, "doc")
+    if document is None:
+        assert problems and all(p.path == path for p in problems)
+    else:
+        assert document.sections and len({s.id for s in document.sections}) == len(
+            document.sections
+        )
+
+
+# -- folder trees ---------------------------------------------------------------------
+
+ENTRY_KINDS = [
+    "good", "bad", "fifo", "socket", "dev-zero", "dev-urandom", "dev-null", "to-root",
+    "to-proc", "to-parent", "outside-file", "dangling", "odd-name", "big", "empty",
+]  # fmt: skip
+
+
+def make_entry(root: Path, folder: Path, kind: str, n: int, outside: Path) -> str | None:
+    """Make one entry; return the id of a good document it adds, if any."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"e{n}"
+    path = folder / f"{stem}.md"
+    rel = folder.relative_to(root) / stem
+    if kind == "good":
+        write(path, GOOD)
+        return rel.as_posix()
+    if kind == "bad":
+        write(path, b"\x00\x01\x02" * 100)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        try:
+            sock.bind(str(path))
+        except OSError:  # a path too long for a socket: a FIFO instead
+            os.mkfifo(path)
+        finally:
+            sock.close()
+    elif kind in ("dev-zero", "dev-urandom", "dev-null"):
+        os.symlink("/dev/" + kind[4:], path)
+    elif kind == "to-root":
+        os.symlink("/", folder / stem)
+    elif kind == "to-proc":
+        os.symlink("/proc", folder / stem)
+    elif kind == "to-parent":
+        os.symlink("..", folder / stem)
+    elif kind == "outside-file":
+        os.symlink(outside / "secret.md", path)
+    elif kind == "dangling":
+        os.symlink(folder / "nowhere.md", path)
+    elif kind == "odd-name":
+        name = os.fsdecode(b"odd\xff\xfe" + str(n).encode() + b".md")
+        write(folder / name, GOOD)
+        return (folder.relative_to(root) / f"odd\\xff\\xfe{n}").as_posix()
+    elif kind == "big":
+        with path.open("wb") as f:
+            f.truncate(6 * 1024 * 1024)  # sparse: over the limit, costs no disk
+    elif kind == "empty":
+        write(path, "")
+    return None
+
+
+@FUZZ
+@given(
+    entries=st.lists(
+        st.tuples(st.lists(st.sampled_from("abc"), max_size=4), st.sampled_from(ENTRY_KINDS)),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_any_folder_tree_gives_every_good_document(
+    scratch: Path, entries: list[tuple[list[str], str]]
+) -> None:
+    base = fresh(scratch)
+    root, outside = base / "lib", base / "outside"
+    write(outside / "secret.md", GOOD.replace("Good document", "Secret"))
+    root.mkdir()
+    good = set()
+    for n, (parts, kind) in enumerate(entries):
+        doc = make_entry(root, root.joinpath(*parts), kind, n, outside)
+        if doc:
+            good.add(doc)
+    started = time.perf_counter()
+    library = load_library([root])
+    assert time.perf_counter() - started < 10
+    assert {d.id for d in library.documents} == good
+    assert all("Secret" not in d.title for d in library.documents)
+    named = {p.path.name for p in library.problems}
+    for n, (_, kind) in enumerate(entries):
+        if kind in ("bad", "fifo", "socket", "dev-zero", "dev-urandom", "dev-null", "big"):
+            assert f"e{n}.md" in named, (kind, library.problems)
+
+
+def test_a_folder_tree_1500_deep_is_cut_and_the_rest_loads(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    write(root / "top.md", GOOD)
+    deep = root
+    for _ in range(1500):  # Path.mkdir(parents=True) itself recurses
+        deep = deep / "d"
+        deep.mkdir()
+    write(deep / "bottom.md", GOOD)
+    try:
+        library = load_library([root])
+        assert [d.id for d in library.documents] == ["top"]
+        assert any(f"more than {MAX_FOLDER_DEPTH} levels" in p.message for p in library.problems)
+        session = open_session([root], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+        assert len(session.watch_list()) > MAX_FOLDER_DEPTH  # the watcher's walk is bounded too
+    finally:  # without recursion: pytest's own clean-up would recurse
+        (deep / "bottom.md").unlink()
+        while deep != root:
+            deep.rmdir()
+            deep = deep.parent
+
+
+def test_special_files_are_never_opened(tmp_path: Path) -> None:
+    """A FIFO with no writer would block any open() for reading: it must not be opened."""
+    write(tmp_path / "good.md", GOOD)
+    os.mkfifo(tmp_path / "pipe.md")
+    os.mkfifo(tmp_path / "pipe.meta.yaml")  # a sidecar that is a pipe, beside a good document
+    write(tmp_path / "pipe2.md", GOOD)
+    os.replace(tmp_path / "pipe.meta.yaml", tmp_path / "pipe2.meta.yaml")
+    started = time.perf_counter()
+    library = load_library([tmp_path])
+    assert time.perf_counter() - started < 5
+    assert sorted(d.id for d in library.documents) == ["good", "pipe2"]
+    messages = {p.path.name: p.message for p in library.problems}
+    assert "named pipe" in messages["pipe.md"] and "named pipe" in messages["pipe2.meta.yaml"]
+
+
+# -- the command line, with a name that is not UTF-8 -----------------------------------
+
+
+def test_commands_print_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    write(lib / os.fsdecode(b"caf\xe9 notes.md"), GOOD)
+    write(lib / os.fsdecode(b"bad\xff.md"), "---\ntitle: [\n---\n" + BODY)
+    script = (
+        "import sys\nfrom desktop.main import main\n"
+        f"common = ['--no-bundled', '--library', {str(lib)!r}, '--index-dir', {str(tmp_path / 'ix')!r}]\n"  # noqa: E501
+        "codes = [main(['list'] + common), main(['search', 'stomach'] + common),\n"
+        "         main(['check'] + common), main(['list', '--json'] + common)]\n"
+        "print('codes', codes)\n"
+    )
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict", LC_ALL="C.UTF-8")
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, timeout=120
+    )
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode()
+    assert "codes [0, 0, 1, 0]" in out
+    assert out.count("caf\\xe9 notes") >= 2  # list and search name it, escaped
+    assert '"doc": "caf\\\\xe9 notes"' in out  # and so does JSON (a backslash escaped)
+    assert "bad\\udcff.md" in out or "bad\\xff.md" in out  # check names the bad one
+
+
+# -- damaged caches -------------------------------------------------------------------
+
+QUERIES = ["cancer", "surgery treatment", "stomach", "chemotherapy side effects"]
+
+
+def clinic_library(folder: Path) -> Path:
+    """A small clinic folder: the bundled documents under other names, and more."""
+    bundled = ROOT / "resources" / "library"
+    for source in sorted(bundled.iterdir()):
+        if source.suffix in (".md", ".txt", ".yaml"):
+            shutil.copy(source, folder / source.name)
+    return folder
+
+
+def results(session) -> list[list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    return [[(h.doc, h.section) for h in session.search(q, prefix=False).hits] for q in QUERIES]
+
+
+_PRISTINE: dict[str, object] = {}
+
+
+def pristine(base: Path) -> tuple[Path, Path, list[list[tuple[str, str]]]]:
+    """A clinic folder with its index and snapshot, built once for the whole module."""
+    if not _PRISTINE:
+        folder = Path(tempfile.mkdtemp(prefix="oncoref-pristine-"))
+        lib = clinic_library(write(folder / "lib" / "x.txt", "").parent)
+        (lib / "x.txt").unlink()
+        session = open_session([lib], bundled=False, index_dir=folder / "ix", use_snapshot=True)
+        expected = results(session)
+        assert all(expected)
+        session.save_snapshot()
+        session.close()
+        _PRISTINE.update(folder=folder, lib=lib, expected=expected)
+    folder = Path(_PRISTINE["folder"])  # type: ignore[arg-type]
+    ix = fresh(base) / "ix"
+    shutil.copytree(folder / "ix", ix)
+    shutil.copy(snapshot_path(folder / "ix"), snapshot_path(ix))
+    return Path(_PRISTINE["lib"]), ix, _PRISTINE["expected"]  # type: ignore[arg-type,return-value]
+
+
+def damage(path: Path, how: str, where: float, junk: bytes) -> None:
+    data = path.read_bytes()
+    at = int(len(data) * where)
+    if how == "truncate":
+        path.write_bytes(data[:at])
+    elif how == "overwrite":
+        path.write_bytes(data[:at] + junk + data[at + len(junk) :])
+    elif how == "empty":
+        path.write_bytes(b"")
+    else:
+        path.write_bytes(junk * 50)
+
+
+# Whoosh leaves a damaged table of contents open when it cannot read it (once: the
+# index is then rebuilt); Python warns of it when the file is collected.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@FUZZ
+@given(
+    pick=st.floats(0, 1, exclude_max=True),
+    how=st.sampled_from(["truncate", "overwrite", "empty", "replace"]),
+    where=st.floats(0, 1),
+    junk=st.binary(min_size=1, max_size=64),
+)
+def test_a_damaged_index_manifest_or_snapshot_is_rebuilt_silently(
+    scratch: Path, pick: float, how: str, where: float, junk: bytes
+) -> None:
+    lib, ix, expected = pristine(scratch)
+    files = [*sorted(p for p in ix.iterdir() if p.is_file()), snapshot_path(ix)]
+    target = files[int(pick * len(files))]
+    damage(target, how, where, junk)
+    session = open_session([lib], bundled=False, index_dir=ix, use_snapshot=True)
+    try:
+        assert results(session) == expected, target.name
+    finally:
+        session.close()
+
+
+# -- killed and concurrent runs ---------------------------------------------------------
+
+
+def oncoref(*args: str, **kwargs) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
+def test_indexing_killed_at_random_points_then_gives_the_clean_results(tmp_path: Path) -> None:
+    """Twenty runs of `oncoref index` killed after a random delay (five chains of four,
+    side by side), with documents changing between runs; the next run must recover."""
+    lib0, _, _ = pristine(tmp_path)
+    rng = random.Random(21)
+    chains = []
+    for n in range(5):
+        lib = tmp_path / f"lib{n}"
+        shutil.copytree(lib0, lib)
+        chains.append((lib, tmp_path / f"ix{n}"))
+    kills = 0
+    for round_ in range(4):
+        running = []
+        for lib, ix in chains:
+            if round_ % 2:  # change a document, so that the run updates rather than builds
+                doc = lib / "acs-treating-gist.txt"
+                doc.write_text(doc.read_text() + f"\nNote {round_}.\n")
+            args = ["index", "--no-bundled", "--library", str(lib), "--index-dir", str(ix)]
+            if round_ == 2:
+                args.append("--rebuild")
+            running.append((oncoref(*args), rng.uniform(0.1, 1.5)))
+        started = time.monotonic()
+        for process, delay in running:
+            time.sleep(max(0.0, started + delay - time.monotonic()))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+            _, err = process.communicate()
+            assert b"Traceback" not in err, err.decode()
+    assert kills >= 15  # most were killed mid-way; the others finished
+    clean = open_session([chains[0][0]], bundled=False, index_dir=tmp_path / "clean")
+    expected = results(clean)  # every chain's folder holds the same documents by now
+    clean.close()
+    for lib, ix in chains:
+        after = open_session([lib], bundled=False, index_dir=ix)
+        try:
+            assert results(after) == expected
+        finally:
+            after.close()
+
+
+def test_two_programs_index_and_search_one_cache_at_once(tmp_path: Path) -> None:
+    lib, _, expected = pristine(tmp_path)
+    ix = tmp_path / "shared-ix"
+    common = ["--no-bundled", "--library", str(lib), "--index-dir", str(ix)]
+    for round_ in range(1):
+        runs = [
+            oncoref("index", "--rebuild", *common),
+            oncoref("search", "cancer", "--json", "--limit", "40", *common),
+            oncoref("index", *common),
+            oncoref("search", "cancer", "--json", "--limit", "40", *common),
+        ]
+        outputs = [p.communicate(timeout=120) for p in runs]
+        for process, (_, err) in zip(runs, outputs, strict=True):
+            assert process.returncode == 0 and b"Traceback" not in err, err.decode()
+        for i in (1, 3):  # both searches found what a search of a clean build finds
+            hits = json.loads(outputs[i][0])["hits"]
+            assert [(h["doc"], h["section"]) for h in hits] == expected[0], round_
