@@ -241,12 +241,14 @@ def walk_entries(
         path = Path(entry.path)
         try:
             if entry.is_symlink() and not _inside(path, top):
+                # A document that is not read is an error; a folder link, a warning.
+                named = formats.is_document(entry.name) or formats.is_sidecar(entry.name)
                 problems.append(
                     Problem(
                         path,
                         "link leads outside the library folder",
                         "skipped",
-                        severity=Severity.WARNING,
+                        severity=Severity.ERROR if named else Severity.WARNING,
                     )
                 )
                 continue

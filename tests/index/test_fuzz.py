@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.library import MAX_FOLDER_DEPTH, load_document, load_library
+from index.meta import split_front_matter
 from index.session import open_session
 from index.snapshot import snapshot_path
 from tests.conftest import ROOT, write
@@ -258,10 +259,8 @@ def test_any_folder_tree_gives_every_good_document(
 def test_a_folder_tree_1500_deep_is_cut_and_the_rest_loads(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     write(root / "top.md", GOOD)
-    deep = root
-    for _ in range(1500):  # Path.mkdir(parents=True) itself recurses
-        deep = deep / "d"
-        deep.mkdir()
+    deep = root.joinpath(*["d"] * 1500)
+    subprocess.run(["mkdir", "-p", str(deep)], check=True)  # os.makedirs would recurse
     write(deep / "bottom.md", GOOD)
     try:
         library = load_library([root])
@@ -269,11 +268,8 @@ def test_a_folder_tree_1500_deep_is_cut_and_the_rest_loads(tmp_path: Path) -> No
         assert any(f"more than {MAX_FOLDER_DEPTH} levels" in p.message for p in library.problems)
         session = open_session([root], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
         assert len(session.watch_list()) > MAX_FOLDER_DEPTH  # the watcher's walk is bounded too
-    finally:  # without recursion: pytest's own clean-up would recurse
-        (deep / "bottom.md").unlink()
-        while deep != root:
-            deep.rmdir()
-            deep = deep.parent
+    finally:  # pytest's own clean-up (shutil.rmtree) would recurse
+        subprocess.run(["rm", "-rf", str(root / "d")], check=True)
 
 
 def test_special_files_are_never_opened(tmp_path: Path) -> None:
@@ -467,3 +463,178 @@ def test_two_programs_index_and_search_one_cache_at_once(tmp_path: Path) -> None
         for i in (1, 3):  # both searches found what a search of a clean build finds
             hits = json.loads(outputs[i][0])["hits"]
             assert [(h["doc"], h["section"]) for h in hits] == expected[0], round_
+
+
+# -- pathological but legal documents -------------------------------------------------
+
+SIZE = 60_000
+
+
+def _ordinary() -> str:
+    """A real document of the bundled library, repeated to SIZE."""
+    text = (ROOT / "resources/library/nci-small-intestine-cancer-treatment.md").read_text()
+    body = split_front_matter(text)[1]
+    return (body * (SIZE // len(body) + 1))[:SIZE]
+
+
+PATHOLOGICAL = {
+    "20,000 headings": lambda: "".join(f"{'#' * (1 + i % 6)} {i}\n" for i in range(20_000)),
+    "headings with a word each": lambda: "".join(
+        f"## Heading {i}\n\nword {i}\n\n" for i in range(SIZE // 25)
+    ),
+    "one huge paragraph": lambda: "# One\n\n" + "Chemotherapy kills cancer cells. " * (SIZE // 33),
+    "thousands of lists": lambda: (
+        "# Lists\n\n" + "".join(f"- item {i}\n\n1. x\n\n" for i in range(SIZE // 18))
+    ),
+    "nested quotes": lambda: (
+        "# Q\n\n" + "".join("> " * (i % 30 + 1) + f"q{i}\n\n" for i in range(SIZE // 40))
+    ),
+}
+
+
+def _seconds_per_byte(folder: Path, text: str) -> float:
+    lib = write(folder / "lib" / "doc.md", text).parent
+    started = time.perf_counter()
+    session = open_session([lib], bundled=False, index_dir=folder / "ix")
+    for query in ("cancer cells", "heading item", "word"):
+        session.search(query)
+    assert session.library.documents, session.library.problems
+    session.close()
+    return (time.perf_counter() - started) / len(text)
+
+
+def test_pathological_documents_take_a_small_multiple_of_an_ordinary_one(tmp_path: Path) -> None:
+    """Reading, indexing and searching each costs at most a few times what a real
+    document of the same size does (measured side by side, so a slow machine is fair)."""
+    ordinary = min(_seconds_per_byte(fresh(tmp_path), _ordinary()) for _ in range(2))
+    ratios = {}
+    for name, make in PATHOLOGICAL.items():
+        ratios[name] = _seconds_per_byte(fresh(tmp_path), make()) / ordinary
+    print("time against an ordinary document:", {k: round(v, 1) for k, v in ratios.items()})
+    assert max(ratios.values()) < 12, ratios
+
+
+# -- a hostile clinic folder, all at once -------------------------------------------
+
+
+def hostile_clinic(root: Path) -> tuple[set[str], set[str]]:
+    """Every kind of bad file beside good ones; returns (good ids, bad file names)."""
+    good: set[str] = set()
+    bad: set[str] = set()
+    outside = root.parent / "outside"
+    write(outside / "secret.md", GOOD.replace("Good document", "Secret"))
+    for n, kind in enumerate(ENTRY_KINDS):
+        doc = make_entry(root, root / f"k{n}", kind, n, outside)
+        if doc:
+            good.add(doc)
+        elif kind in ("bad", "fifo", "socket", "dev-zero", "dev-urandom", "dev-null", "big"):
+            bad.add(f"e{n}.md")
+    bomb = _laughs(9, 9)
+    for name, text in {
+        "deep-yaml.md": f"---\ntitle: {_deep_flow(1000)}\n---\n{BODY}",
+        "laughs.md": f"---\n{hostile_yaml('title', bomb)}---\n{BODY}",
+        "headings.md": PATHOLOGICAL["20,000 headings"](),
+        "paragraph.md": PATHOLOGICAL["one huge paragraph"](),
+        "lists.md": PATHOLOGICAL["thousands of lists"](),
+    }.items():
+        write(root / name, text)
+        good.add(name[:-3])
+    bad |= {"deep-yaml.md", "laughs.md"}  # loaded, but their metadata is an error
+    deep = root
+    for _ in range(300):
+        deep = deep / "d"
+    os.makedirs(deep)  # 300 deep: over the limit, and shallow enough for shutil.rmtree
+    write(deep / "lost.md", GOOD)
+    for n in range(3):
+        write(root / f"good{n}.md", GOOD)
+        good.add(f"good{n}")
+    return good, bad
+
+
+def test_a_hostile_clinic_folder_still_gives_every_good_document(tmp_path: Path) -> None:
+    root = tmp_path / "clinic"
+    root.mkdir()
+    good, bad = hostile_clinic(root)
+    script = f"""
+import json, resource, sys, time
+from index.session import open_session
+started = time.perf_counter()
+session = open_session([{str(root)!r}], bundled=False, index_dir={str(tmp_path / "ix")!r})
+hits = session.search("stomach cancer", limit=200).hits
+reloaded = session.reload()
+import contextlib, io
+from index.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    code = main(["check", "--no-bundled", "--library", {str(root)!r}])
+print(json.dumps({{
+    "check": code,
+    "check_output": out.getvalue(),
+    "docs": sorted(d.id for d in session.library.documents),
+    "reloaded": sorted(d.id for d in reloaded.library.documents),
+    "found": sorted({{h.doc for h in hits}}),
+    "errors": sorted({{p.path.name for p in session.library.errors}}),
+    "seconds": time.perf_counter() - started,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}}, ensure_ascii=True))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert set(report["docs"]) == good == set(report["reloaded"])
+    assert {f"good{n}" for n in range(3)} <= set(report["found"])
+    assert bad <= set(report["errors"])
+    assert report["seconds"] < 60 and report["peak_mb"] < 500, report
+    assert report["check"] == 1
+    for name in bad:
+        assert name in report["check_output"], name
+
+
+# -- a clinic folder that goes away while it is watched -----------------------------
+
+
+def test_a_folder_deleted_or_unreadable_during_a_reload_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.library as library_module
+
+    going, staying = tmp_path / "going", tmp_path / "staying"
+    for n in range(5):
+        write(going / "sub" / f"g{n}.md", GOOD)
+        write(staying / f"s{n}.md", GOOD)
+    session = open_session([going, staying], bundled=False, index_dir=tmp_path / "ix")
+    assert len(session.library.documents) == 10
+    real_read = library_module.read_bounded
+
+    def read_then_delete(path: Path, *args, **kwargs) -> bytes:  # type: ignore[no-untyped-def]
+        data = real_read(path, *args, **kwargs)
+        if going.exists() and path.is_relative_to(going):
+            shutil.rmtree(going)  # gone after its first document was read
+        return data
+
+    monkeypatch.setattr(library_module, "read_bounded", read_then_delete)
+    for n in range(5):  # changed, so that the reload reads them again
+        write(going / "sub" / f"g{n}.md", GOOD + "\nMore text.\n")
+    session = session.reload()
+    ids = sorted(d.id for d in session.library.documents)
+    assert ids == ["s0", "s1", "s2", "s3", "s4", "sub/g0"]
+    assert any("g1.md" in str(p.path) for p in session.library.problems)
+    assert session.watch_list() == [str(staying), *(str(staying / f"s{n}.md") for n in range(5))]
+    assert session.search("stomach").hits
+
+    real_scandir = os.scandir
+
+    def unreadable(path):  # type: ignore[no-untyped-def]  # tests run as root: chmod would not do
+        if Path(path) == staying:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    session = session.reload()
+    assert session.library.documents == []
+    assert any(
+        p.path == staying and "Permission denied" in p.message for p in session.library.problems
+    )
+    assert any(p.path == going and "not found" in p.message for p in session.library.problems)
+    assert session.search("stomach").hits == []
