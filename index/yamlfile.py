@@ -61,12 +61,17 @@ def structure_problem(text: str) -> tuple[str, int | None] | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return f"nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1
+                return f"nested more than {MAX_DEPTH} levels deep", _line(event)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
-            return "uses an alias (*name); write the value out instead", event.start_mark.line + 1
+            return "uses an alias (*name); write the value out instead", _line(event)
     return None
+
+
+def _line(event: yaml.Event) -> int | None:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else None
 
 
 def yaml_reason(text: str, fast_error: yaml.YAMLError) -> tuple[str, int | None]:
