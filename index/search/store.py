@@ -101,6 +101,7 @@ class IndexStore:
         checkpoint: Checkpoint | None = None,
     ) -> tuple[FileIndex, IndexReport]:
         """An index that matches the library: opened, updated or rebuilt as needed."""
+        self._refuse_what_is_not_ours()  # before the lock file is made beside it
         with _locked(self.directory):
             return self._ensure(library, progress, checkpoint)
 
@@ -142,6 +143,7 @@ class IndexStore:
         checkpoint: Checkpoint | None = None,
     ) -> tuple[FileIndex, IndexReport]:
         """Build from scratch in a temporary folder, then rename it into place."""
+        self._refuse_what_is_not_ours()  # before the lock file is made beside it
         with _locked(self.directory):
             return self._rebuild(library, progress, reason, checkpoint)
 

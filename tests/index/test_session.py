@@ -33,9 +33,9 @@ def test_a_reload_reads_only_the_changed_added_and_removed_documents(
     read: list[str] = []
     real = library_module.load_document
 
-    def counting(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+    def counting(path: Path, doc_id: str, **kwargs):  # type: ignore[no-untyped-def]
         read.append(doc_id)
-        return real(path, doc_id)
+        return real(path, doc_id, **kwargs)
 
     monkeypatch.setattr(library_module, "load_document", counting)
     again = session.reload()
