@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from index.library import MAX_FOLDER_DEPTH, load_document, load_library
 from index.meta import split_front_matter
-from index.session import open_session
+from index.session import Session, open_session
 from index.snapshot import snapshot_path
 from tests.conftest import ROOT, write
 
@@ -557,7 +557,7 @@ def test_a_hostile_clinic_folder_still_gives_every_good_document(tmp_path: Path)
     good, bad = hostile_clinic(root)
     script = f"""
 import json, resource, sys, time
-from index.session import open_session
+from index.session import Session, open_session
 started = time.perf_counter()
 session = open_session([{str(root)!r}], bundled=False, index_dir={str(tmp_path / "ix")!r})
 hits = session.search("stomach cancer", limit=200).hits
@@ -638,3 +638,49 @@ def test_a_folder_deleted_or_unreadable_during_a_reload_is_a_problem(
     )
     assert any(p.path == going and "not found" in p.message for p in session.library.problems)
     assert session.search("stomach").hits == []
+
+
+# -- beyond the report: queries, and names that are folders -------------------------
+
+
+@FUZZ
+@given(
+    query=st.one_of(
+        st.text(max_size=300),
+        st.lists(st.sampled_from(['"', "-", "*", "?", "(", ")", "AND", "NOT", "near", "chemo",
+                                  "stomach", "\\", ":", "~", "^", "'", "’", "\x00", " "]),
+                 max_size=60).map("".join),
+    ),
+    types=st.lists(st.text(max_size=20), max_size=3),
+)  # fmt: skip
+def test_any_query_answers_without_an_error(
+    query_session: Session, query: str, types: list[str]
+) -> None:
+    result = query_session.search(query, types=types)
+    assert result.query == query and isinstance(result.hits, list)
+
+
+@pytest.fixture(scope="module")
+def query_session() -> Iterator[Session]:
+    base = Path(tempfile.mkdtemp(prefix="oncoref-queries-"))
+    lib, ix, _ = pristine(base)
+    session = open_session([lib], bundled=False, index_dir=ix)
+    yield session
+    session.close()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_folder_named_like_a_document_or_sidecar(tmp_path: Path) -> None:
+    write(tmp_path / "good.md", GOOD)
+    write(tmp_path / "good.meta.yaml" / "inside.md", GOOD)  # a folder where a sidecar goes
+    write(tmp_path / "looks-like.md" / "real.md", GOOD)  # a folder named like a document
+    library = load_library([tmp_path])
+    assert sorted(d.id for d in library.documents) == [
+        "good",
+        "good.meta.yaml/inside",
+        "looks-like.md/real",
+    ]
+    assert any(
+        p.path.name == "good.meta.yaml" and "not a regular file" in p.message
+        for p in library.problems
+    )
