@@ -397,7 +397,7 @@ def _check(session: Session, args: argparse.Namespace) -> int:
 
 def _check_paths(paths: list[Path], as_json: bool) -> int:
     """Check files or folders given on the command line, outside any library."""
-    from index.library import load_document, load_library
+    from index.library import load_guarded, load_library
 
     problems: list[Problem] = []
     count = 0
@@ -407,9 +407,11 @@ def _check_paths(paths: list[Path], as_json: bool) -> int:
             problems.extend(library.problems)
             count += len(library.documents)
         elif path.is_file():
-            document, found = load_document(path, path.stem)
+            document, found = load_guarded(path, path.stem, None)
             problems.extend(found)
             count += document is not None
+        elif path.exists():
+            problems.append(Problem(path, "not a regular file", "nothing checked"))
         else:
             problems.append(Problem(path, "no such file or folder", "nothing checked"))
     return _report_problems(problems, count, as_json)

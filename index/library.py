@@ -91,7 +91,7 @@ def load_library(
                     formats.sidecar_for(path), []
                 )
             else:
-                document, problems = _load_guarded(path, doc_id, root)
+                document, problems = load_guarded(path, doc_id, root)
                 if document is not None:
                     document.stamp = stamp
             library.problems.extend(problems)
@@ -105,8 +105,11 @@ def load_library(
     return library
 
 
-def _load_guarded(path: Path, doc_id: str, root: Path) -> tuple[Document | None, list[Problem]]:
-    """load_document, with any failure at all a problem of that file: the rest loads."""
+def load_guarded(
+    path: Path, doc_id: str, root: Path | None
+) -> tuple[Document | None, list[Problem]]:
+    """load_document, with any failure at all a problem of that file: the rest loads.
+    With `root`, a file whose links lead out of that folder is not read."""
     try:
         return load_document(path, doc_id, inside=root)
     except RecursionError:

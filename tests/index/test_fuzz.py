@@ -685,3 +685,18 @@ def test_a_folder_named_like_a_document_or_sidecar(tmp_path: Path) -> None:
         p.path.name == "good.meta.yaml" and "not a regular file" in p.message
         for p in library.problems
     )
+
+
+def test_check_of_named_paths_reports_special_and_hostile_files(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    deep = write(tmp_path / "deep.md", f"---\ntitle: {_deep_flow(3000)}\n---\n{BODY}")
+    script = (
+        "import sys\nfrom index.cli import main\n"
+        f"sys.exit(main(['check', {str(tmp_path / 'pipe.md')!r}, {str(deep)!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=60)
+    out = done.stdout.decode()
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr.decode()
+    assert "pipe.md: error: not a regular file" in out
+    assert "deep.md:2: error: metadata is not valid YAML: exceeded maximum nesting" in out
+    assert "1 documents read; 2 errors" in out
