@@ -585,6 +585,7 @@ print(json.dumps({{
     assert set(report["docs"]) == good == set(report["reloaded"])
     assert {f"good{n}" for n in range(3)} <= set(report["found"])
     assert bad <= set(report["errors"])
+    print(f"hostile clinic: {report['seconds']:.1f} s, peak {report['peak_mb']:.0f} MB")
     assert report["seconds"] < 60 and report["peak_mb"] < 500, report
     assert report["check"] == 1
     for name in bad:
