@@ -302,7 +302,8 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = 
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         raise FileRefused(f"not a regular file ({_kind(info.st_mode)})")
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
     with os.fdopen(fd, "rb") as f:
         info = os.fstat(f.fileno())  # what was opened, which may not be what was checked
         if not stat.S_ISREG(info.st_mode):
