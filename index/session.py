@@ -146,7 +146,7 @@ class Session:
             paths.append(str(root))
             # The library's own walk: links stay inside the folder, any depth is safe.
             for path, kind in walk_entries(root, [], folders=True):
-                if kind == "folder" or formats.is_watched(path.name):
+                if kind == "folder" or (kind == "file" and formats.is_watched(path.name)):
                     paths.append(str(path))
         if self.with_packs:
             # A pack installed, rolled back or removed (from the command line, say)
