@@ -123,20 +123,28 @@ def _key(create: bool) -> bytes | None:
     path = data_dir() / _KEY_FILE
     try:
         key = path.read_bytes()
-        return key if len(key) == _SEAL_BYTES else None
+        if len(key) == _SEAL_BYTES:
+            return key
     except FileNotFoundError:
-        if not create:
-            return None
+        pass
     except OSError:
         return None
+    if not create:
+        return None
+    # Made beside and renamed into place, so a kill never leaves a short key (which
+    # would end snapshots for good); a damaged key is replaced the same way.
+    tmp = path.with_name(f"{_KEY_FILE}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(os.urandom(_SEAL_BYTES))
-    except FileExistsError:
-        pass  # another OncoRef made it just now
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
     except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         return None
     return _key(create=False)
 

@@ -119,9 +119,12 @@ class IndexStore:
             try:
                 ix = whoosh_index.open_dir(str(self.directory))
                 if ix.doc_count() != manifest.get("sections"):
-                    reason, ix = "index does not match its manifest", None
+                    reason = "index does not match its manifest"
                 elif manifest.get("files") != index_files(self.directory):
-                    reason, ix = "index files were changed since OncoRef wrote them", None
+                    reason = "index files were changed since OncoRef wrote them"
+                if reason:
+                    ix.close()
+                    ix = None
             except Exception as exc:
                 reason, ix = f"index cannot be opened ({type(exc).__name__})", None
         if ix is None or manifest is None:
@@ -129,6 +132,7 @@ class IndexStore:
         else:
             report = self._update(ix, manifest["docs"], library, progress, checkpoint)
             if report.sections != expected:
+                ix.close()
                 ix, report = self._rebuild(
                     library, progress, "index and library disagree", checkpoint
                 )

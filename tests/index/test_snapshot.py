@@ -164,3 +164,12 @@ def test_a_save_cut_short_by_a_kill_leaves_no_file_behind_for_good(
     start(clinic, tmp_path / "ix")
     assert not stale.exists() and live.exists()
     assert path.exists()
+
+
+def test_a_damaged_key_is_replaced_and_snapshots_work_again(clinic: Path, tmp_path: Path) -> None:
+    key = Path(os.environ["ONCOREF_DATA_DIR"]) / "snapshot.key"
+    write(key, b"short")  # as a kill between making and writing it could leave it
+    start(clinic, tmp_path / "ix")  # saves a snapshot under a new key
+    assert len(key.read_bytes()) == 32
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert session.from_snapshot
