@@ -313,6 +313,9 @@ def save_pdf(handout: Handout, path: Path) -> int:
     path = Path(path)
     if not path.parent.is_dir():
         raise OSError(f"folder {path.parent} does not exist")
+    if path.exists() and not path.is_file():
+        # A device (/dev/full), a folder or a pipe: never replaced by a file.
+        raise OSError(f"{path} is not a file")
     # Written beside and renamed over: a crash leaves the old file or the new one, and
     # a handout that fails half-way never replaces a good one.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -320,11 +323,24 @@ def save_pdf(handout: Handout, path: Path) -> int:
         writer = new_pdf_writer(tmp, handout.title)
         pages = print_handout(handout, writer, str(path))
         del writer  # the file is complete once the writer is gone
+        _check_complete(tmp)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return pages
+
+
+def _check_complete(pdf: Path) -> None:
+    """Qt reports no failed write (a full disk, a quota): a PDF ends with %%EOF, and
+    one that does not was cut short. Synced, so the rename publishes all of it."""
+    with pdf.open("rb+") as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        f.seek(max(0, size - 64))
+        if size < 64 or b"%%EOF" not in f.read():
+            raise OSError("the PDF could not be written in full (is the disk full?)")
+        os.fsync(f.fileno())
 
 
 # -- page breaks ---------------------------------------------------------------------

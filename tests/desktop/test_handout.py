@@ -417,3 +417,29 @@ def test_the_composer_opens_and_closes_its_preview_and_print_dialog(
     assert dialog.isVisible()
     dialog.close()
     QApplication.processEvents()
+
+
+def test_a_pdf_that_cannot_be_written_in_full_is_a_failure_and_nothing_is_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import desktop.handout as handout_module
+
+    make_application()
+    assert main(["print", GIST, "-o", "/dev/full", "--force"]) == 5
+    assert "not a file" in capsys.readouterr().err
+    good = print_pdf(tmp_path, GIST, name="good.pdf")
+    before = good.read_bytes()
+    capsys.readouterr()
+    check = handout_module._check_complete
+
+    def disk_full(pdf: Path) -> None:
+        os.truncate(pdf, 100)  # the disk took only the start of the file
+        check(pdf)
+
+    monkeypatch.setattr(handout_module, "_check_complete", disk_full)
+    assert main(["print", GIST, "-o", str(good), "--force"]) == 5
+    assert "disk full" in capsys.readouterr().err
+    assert good.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
