@@ -179,3 +179,37 @@ def test_an_empty_folder_or_an_earlier_index_may_be_used(tmp_path: Path) -> None
     ix, report = IndexStore(tmp_path / "empty", load_taxonomy()[0]).ensure(load_library([lib]))
     assert report.action == "built"  # our own damaged index is rebuilt
     ix.close()
+
+
+def test_two_builds_of_one_index_at_once_take_turns_twenty_times_over(tmp_path: Path) -> None:
+    """As two programs sharing a cache folder do (a window and `oncoref index
+    --rebuild`): each takes the index's lock in turn, neither removes the other's
+    build, and both end with the same, whole index."""
+    import threading
+
+    lib, _ = setup(tmp_path)
+    library = load_library([lib])
+    taxonomy = load_taxonomy()[0]
+    for round_ in range(20):
+        folder = tmp_path / f"shared-{round_}"
+        failures: list[BaseException] = []
+        counts: list[int] = []
+
+        def build(rebuild: bool, folder: Path = folder) -> None:
+            try:
+                store = IndexStore(folder, taxonomy)
+                ix, _ = store.rebuild(library) if rebuild else store.ensure(library)
+                counts.append(ix.doc_count())
+                ix.close()
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=build, args=(n % 2 == 0,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == [] and counts == [2, 2], round_
+        assert not list(tmp_path.glob(f"shared-{round_}.tmp-*"))
+        ix, report = IndexStore(folder, taxonomy).ensure(library)
+        assert report.action == "opened" and found(ix, "enzymes") == ["alpha"]
