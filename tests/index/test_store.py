@@ -195,7 +195,12 @@ def test_two_builds_of_one_index_at_once_take_turns_twenty_times_over(tmp_path: 
         failures: list[BaseException] = []
         counts: list[int] = []
 
-        def build(rebuild: bool, folder: Path = folder) -> None:
+        def build(
+            rebuild: bool,
+            folder: Path = folder,
+            failures: list[BaseException] = failures,
+            counts: list[int] = counts,
+        ) -> None:
             try:
                 store = IndexStore(folder, taxonomy)
                 ix, _ = store.rebuild(library) if rebuild else store.ensure(library)
