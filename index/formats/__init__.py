@@ -83,6 +83,7 @@ FORMATS: tuple[Format, ...] = (
     Format("docx", (".docx",), "index.formats.docx", text=False),
     Format("pdq-xml", (".xml",), "index.formats.pdq", text=False, recognise=_is_pdq),
     Format("epub", (".epub",), "index.formats.epub", text=False),
+    Format("pdf", (".pdf",), "index.formats.pdf", text=False),
 )
 
 
