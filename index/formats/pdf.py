@@ -163,7 +163,7 @@ class _Interpreter:
         self.reader = reader
         self.limits = limits
         self.runs: list[_Run] = []
-        self.font_styles: dict[int, tuple[bool, bool]] = {}
+        self.font_styles: dict[tuple[str, str, int, float], tuple[bool, bool]] = {}
 
     def page(self, page: Any) -> list[_Run]:
         self.runs = []
@@ -180,14 +180,14 @@ class _Interpreter:
         return self.runs
 
     def _style(self, font: Any) -> tuple[bool, bool]:
-        key = id(font)
+        name = str(getattr(font, "name", "") or "")
+        descriptor = getattr(font, "font_descriptor", None)
+        weight = str(getattr(descriptor, "weight", "") or "")
+        flags = int(getattr(descriptor, "flags", 0) or 0)
+        angle = float(getattr(descriptor, "italic_angle", 0.0) or 0.0)
+        key = (name, weight, flags, angle)
         style = self.font_styles.get(key)
         if style is None:
-            name = str(getattr(font, "name", "") or "")
-            descriptor = getattr(font, "font_descriptor", None)
-            weight = str(getattr(descriptor, "weight", "") or "")
-            flags = int(getattr(descriptor, "flags", 0) or 0)
-            angle = float(getattr(descriptor, "italic_angle", 0.0) or 0.0)
             bold = bool(_BOLD_NAME.search(name) or _BOLD_NAME.search(weight) or flags & (1 << 18))
             italic = bool(_ITALIC_NAME.search(name) or angle != 0.0 or flags & (1 << 6))
             style = (bold, italic)
@@ -214,6 +214,15 @@ class _Interpreter:
         self.runs.append(
             _Run(x0, x1, params.ty, size, bold, italic, text, mcid, len(self.runs))
         )
+
+    def _show(
+        self, manager: Any, text: bytes | str, kern: float, marks: list[tuple[str, int | None]]
+    ) -> None:
+        """Show a string, then move past it (and past `kern`, in thousandths of an em)."""
+        params = manager.text_state_params(text)
+        if text:
+            self._emit(params, marks)
+        manager.add_trm(params.displacement_matrix(td_offset=kern))
 
     def _walk(
         self,
@@ -271,16 +280,22 @@ class _Interpreter:
                 marks.pop()
         elif op == b"Tj":
             if operands and isinstance(operands[0], (str, bytes)):
-                self._emit(manager.text_state_params(operands[0]), marks)
+                self._show(manager, operands[0], 0.0, marks)
         elif op == b"TJ":
             if operands and isinstance(operands[0], self._array):
-                params = manager.text_state_params()
+                # Strings apart only by kerning are shown as one: far fewer runs to place.
+                chunk: list[bytes] = []
+                kern = 0.0
                 for item in operands[0]:
                     if isinstance(item, bytes):
-                        params = manager.text_state_params(item)
-                        self._emit(params, marks)
+                        chunk.append(item)
                     elif isinstance(item, (int, float)):
-                        manager.add_trm(params.displacement_matrix(td_offset=item))
+                        kern += float(item)
+                        if abs(item) >= 150:
+                            self._show(manager, b"".join(chunk), kern, marks)
+                            chunk, kern = [], 0.0
+                if chunk or kern:
+                    self._show(manager, b"".join(chunk), kern, marks)
         elif op in (b"'", b'"'):
             manager.reset_trm()
             if op == b'"' and len(operands) >= 3:
@@ -289,7 +304,7 @@ class _Interpreter:
                 operands = operands[2:]
             manager.add_tm([0, -manager.TL])
             if operands and isinstance(operands[0], (str, bytes)):
-                self._emit(manager.text_state_params(operands[0]), marks)
+                self._show(manager, operands[0], 0.0, marks)
         elif op in (b"Td", b"Tm", b"TD", b"T*"):
             manager.reset_trm()
             if op == b"Tm":
@@ -409,14 +424,15 @@ def _pieces(runs: list[_Run], page: int) -> list[_Piece]:
         return []
     ordered = sorted(runs, key=lambda r: -r.y)
     rows: list[list[_Run]] = []
+    main = ordered[0]  # the largest run of the current row
     for run in ordered:
-        if rows:
-            row = rows[-1]
-            main = max(row, key=lambda r: (r.size, len(r.text)))
-            if abs(run.y - main.y) <= 0.45 * max(main.size, run.size * 0.6):
-                row.append(run)
-                continue
+        if rows and abs(run.y - main.y) <= 0.45 * max(main.size, run.size * 0.6):
+            rows[-1].append(run)
+            if (run.size, len(run.text)) > (main.size, len(main.text)):
+                main = run
+            continue
         rows.append([run])
+        main = run
     pieces: list[_Piece] = []
     for row in rows:
         row.sort(key=lambda r: (round(r.x0, 0), r.seq))
@@ -1011,7 +1027,7 @@ def _mark_headings(blocks: list[_Block], body: float) -> None:
         if letters < 2 or len(text) > 250 or block.lines > 4:
             continue
         bigger = block.size >= body * 1.15
-        bold = block.bold and block.size >= body * 0.85
+        bold = block.bold and block.size >= body * 0.75
         if not (bigger or bold):
             continue
         if not bigger:
@@ -1147,7 +1163,7 @@ def _has_child(drafts: list[DraftSection], draft: DraftSection) -> bool:
 def _take_title(blocks: list[_Block]) -> str | None:
     """The document's own title: a top-level heading that comes first and only once."""
     headings = [b for b in blocks if b.kind == "heading"]
-    if not headings:
+    if not headings or blocks[0] is not headings[0]:
         return None
     top = min(b.level for b in headings)
     first = headings[0]
