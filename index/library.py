@@ -433,8 +433,7 @@ def load_document(
     meta = build_metadata(values, lines, report, fallback_title=fallback_title)
     problems.extend(report.problems)
     if not parsed.sections:
-        if not any(p.severity == Severity.ERROR for p in parsed.problems):
-            problems.append(Problem(path, "no readable text found", "skipped"))
+        problems.append(Problem(path, "no readable text found", "skipped"))
         return None, problems
     document = Document(doc_id, path, meta, parsed.sections, hasher.hexdigest(), format=fmt.name)
     return document, problems

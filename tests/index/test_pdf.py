@@ -1,0 +1,242 @@
+"""PDF import: the corpus PDFs recover their structure; bad and hostile PDFs give plain problems."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+
+from benchmarks.import_pdf import CORPUS, score_file
+from index.formats import pdf
+from index.library import load_document, load_library
+from index.model import Severity
+from tests.conftest import write
+
+CORPUS_PDFS = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not CORPUS_PDFS, reason="needs ../shared/corpus/import")
+@pytest.mark.parametrize("path", CORPUS_PDFS, ids=lambda p: p.name)
+def test_corpus_pdf_recovers_its_headings_and_sentences_without_page_furniture(path: Path) -> None:
+    score, _ = score_file(path)
+    assert score.loaded and not score.errors, score.errors
+    assert score.heading_recall >= 0.90, score.missing_headings
+    assert score.sentence_recall >= 0.95, score.missing_sentences
+    assert not score.leaks
+
+
+# -- PDFs made here -------------------------------------------------------------------
+
+_FONTS = {"/F1": "/Helvetica", "/F2": "/Helvetica-Bold"}
+
+
+def _escape(text: str) -> str:
+    """A PDF string; the ligature ﬁ is code 1 of the fonts' encoding, as typesetters do."""
+    text = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return text.replace("ﬁ", "\\001")
+
+
+def make_pdf(pages: list[list[tuple[float, float, str, float, bool]]]) -> PdfWriter:
+    """A PDF whose pages show (x, y, text, size, bold) lines in Helvetica."""
+    writer = PdfWriter()
+    for lines in pages:
+        page = writer.add_blank_page(612, 792)
+        fonts = DictionaryObject()
+        for key, base in _FONTS.items():
+            font = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject(base),
+                    NameObject("/Encoding"): DictionaryObject(
+                        {
+                            NameObject("/BaseEncoding"): NameObject("/WinAnsiEncoding"),
+                            NameObject("/Differences"): ArrayObject(
+                                [NumberObject(1), NameObject("/fi")]
+                            ),
+                        }
+                    ),
+                }
+            )
+            fonts[NameObject(key)] = writer._add_object(font)
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        ops = []
+        for x, y, text, size, bold in lines:
+            font = "/F2" if bold else "/F1"
+            ops.append(f"BT {font} {size} Tf {x} {y} Td ({_escape(text)}) Tj ET")
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(ops).encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    return writer
+
+
+def to_bytes(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+LEFT = [
+    "Radiation therapy uses high-energy x-rays to kill",
+    "cancer cells. It is given in short daily visits over",
+    "several weeks, and each visit takes a few minutes.",
+]
+RIGHT = [
+    "Chemotherapy uses drugs to stop the growth of",
+    "cancer cells. It may be given by mouth or into a",
+    "vein, in cycles of treatment and rest periods.",
+]
+
+
+def leaflet() -> PdfWriter:
+    """Three pages: a title, bold headings, two columns, a running header and page numbers."""
+    pages = []
+    for number in range(1, 4):
+        lines = [(72, 760, "Clinic Leaflet on Treatment", 9, False)]
+        if number == 1:
+            lines.append((72, 700, "Treatment Choices", 24, True))
+        lines.append((72, 660, f"Part {number} of the treatment", 14, True))
+        for i, text in enumerate(LEFT):
+            lines.append((72, 630 - 12 * i, text, 9, False))
+        for i, text in enumerate(RIGHT):
+            lines.append((330, 630 - 12 * i, text, 9, False))
+        lines.append((72, 560, "The side effects are often treat-", 9, False))
+        lines.append((72, 548, "able with medicine from the ﬁrst day.", 9, False))
+        lines.append((300, 40, str(number), 9, False))
+        pages.append(lines)
+    return make_pdf(pages)
+
+
+def load_bytes(tmp_path: Path, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    path = write(tmp_path / name, data)
+    return load_document(path, path.stem)
+
+
+def test_a_made_leaflet_has_its_title_headings_columns_in_order_and_no_furniture(
+    tmp_path: Path,
+) -> None:
+    document, problems = load_bytes(tmp_path, "leaflet.pdf", to_bytes(leaflet()))
+    assert document is not None and not problems
+    assert document.title == "Treatment Choices"
+    assert [s.heading for s in document.sections] == [f"Part {n} of the treatment" for n in (1, 2, 3)]
+    text = document.sections[0].text
+    # Down the left column, then the right; words broken at a line end joined; ligature spelled out.
+    assert text.index("few minutes.") < text.index("Chemotherapy uses drugs")
+    assert "high-energy x-rays to kill cancer cells." in text
+    assert "often treatable with medicine from the first day." in text
+    every = " ".join(s.text + " " + s.heading for s in document.sections)
+    assert "Clinic Leaflet" not in every  # the running header
+    assert not any(line.strip().isdigit() for s in document.sections for line in s.text.splitlines())
+
+
+def test_an_untagged_pdf_takes_its_title_and_language_from_its_metadata(tmp_path: Path) -> None:
+    writer = leaflet()
+    writer.add_metadata({"/Title": "Our Treatment Leaflet", "/Author": "Example Clinic"})
+    writer._root_object[NameObject("/Lang")] = NameObject("/es-MX")  # an odd but real form
+    document, _ = load_bytes(tmp_path, "meta.pdf", to_bytes(writer))
+    assert document is not None
+    assert document.title == "Our Treatment Leaflet"
+    assert document.meta.source == "Example Clinic"
+
+
+def test_a_sidecar_title_wins_over_the_pdf(tmp_path: Path) -> None:
+    writer = leaflet()
+    writer.add_metadata({"/Title": "Our Treatment Leaflet"})
+    write(tmp_path / "side.meta.yaml", "title: Treatment at the clinic\n")
+    document, _ = load_bytes(tmp_path, "side.pdf", to_bytes(writer))
+    assert document is not None and document.title == "Treatment at the clinic"
+
+
+def test_a_password_protected_pdf_is_reported_plainly(tmp_path: Path) -> None:
+    writer = leaflet()
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    document, problems = load_bytes(tmp_path, "locked.pdf", to_bytes(writer))
+    assert document is None
+    assert [p.message for p in problems] == ["PDF is password-protected"]
+    assert problems[0].path.name == "locked.pdf" and problems[0].severity == Severity.ERROR
+
+
+def test_a_pdf_locked_only_against_editing_still_loads(tmp_path: Path) -> None:
+    writer = leaflet()
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    document, problems = load_bytes(tmp_path, "owner.pdf", to_bytes(writer))
+    assert document is not None and not problems
+    assert document.title == "Treatment Choices"
+
+
+def test_truncated_garbage_and_empty_pdfs_each_give_a_problem_and_the_rest_loads(
+    tmp_path: Path,
+) -> None:
+    good = to_bytes(leaflet())
+    write(tmp_path / "good.pdf", good)
+    write(tmp_path / "truncated.pdf", good[: len(good) // 3])
+    write(tmp_path / "garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    write(tmp_path / "not-a-pdf.pdf", b"Hello, this is plain text saved as .pdf\n")
+    write(tmp_path / "empty.pdf", b"")
+    library = load_library([tmp_path])
+    assert [d.id for d in library.documents] == ["good"]
+    messages = {p.path.name: p.message for p in library.problems}
+    assert set(messages) == {"truncated.pdf", "garbage.pdf", "not-a-pdf.pdf", "empty.pdf"}
+    assert messages["not-a-pdf.pdf"].startswith("not a PDF file")
+    assert messages["empty.pdf"] == "file is empty"
+    for name in ("truncated.pdf", "garbage.pdf"):
+        assert messages[name].startswith("PDF "), messages[name]
+        assert "Traceback" not in messages[name]
+
+
+def test_scripts_and_attached_files_are_reported_and_never_opened(tmp_path: Path) -> None:
+    writer = leaflet()
+    script = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Action"),
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('opened');"),
+        }
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(script)
+    writer.add_attachment("payload.txt", b"SECRET ATTACHED TEXT")
+    document, problems = load_bytes(tmp_path, "scripted.pdf", to_bytes(writer))
+    assert document is not None  # the text still loads
+    warnings = sorted(p.message for p in problems)
+    assert warnings == ["PDF contains attached files", "PDF contains scripts"]
+    assert all(p.severity == Severity.WARNING for p in problems)
+    every = " ".join(s.text for s in document.sections)
+    assert "SECRET" not in every and "app.alert" not in every
+
+
+def test_a_pdf_that_takes_too_long_is_given_up_with_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "TIME_BUDGET", 0.0)
+    document, problems = load_bytes(tmp_path, "slow.pdf", to_bytes(leaflet()))
+    assert document is None
+    assert any("took too long" in p.message for p in problems)
+
+
+def test_a_pdf_over_the_page_limit_keeps_its_first_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "MAX_PAGES", 2)
+    document, problems = load_bytes(tmp_path, "long.pdf", to_bytes(leaflet()))
+    assert document is not None
+    assert [s.heading for s in document.sections] == ["Part 1 of the treatment", "Part 2 of the treatment"]
+    assert [p.message for p in problems] == ["PDF has 3 pages; only the first 2 were read"]
+
+
+def test_sections_of_a_pdf_are_plain_data_for_the_snapshot(tmp_path: Path) -> None:
+    import pickle
+
+    document, _ = load_bytes(tmp_path, "leaflet.pdf", to_bytes(leaflet()))
+    assert document is not None
+    again = pickle.loads(pickle.dumps(document))
+    assert again.sections == document.sections
