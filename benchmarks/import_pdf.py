@@ -72,10 +72,12 @@ class Score:
         )
 
 
-def score_document(name: str, document: Document | None, errors: list[str], expect: dict[str, Any]) -> Score:
+def score_document(
+    name: str, document: Document | None, errors: list[str], expect: dict[str, Any]
+) -> Score:
     """Score one loaded document against its `NAME.expect.yaml`."""
     score = Score(name, loaded=document is not None, errors=errors)
-    headings = [[int(level), str(text)] for level, text in expect.get("headings") or []]
+    headings = [(int(level), str(text)) for level, text in expect.get("headings") or []]
     sentences = [str(s) for s in expect.get("sentences") or []]
     score.headings_total, score.sentences_total = len(headings), len(sentences)
     if document is None:
@@ -128,9 +130,12 @@ def score_document(name: str, document: Document | None, errors: list[str], expe
                 other = matched[m]
                 if other is None or sections[other].id not in ups:
                     ok = False
-            elif other_level >= level and matched[m] is not None:
-                if sections[matched[m]].id in ups:  # type: ignore[index]
-                    ok = False  # a sibling or deeper heading became its parent
+            elif (
+                other_level >= level
+                and (earlier := matched[m]) is not None
+                and sections[earlier].id in ups
+            ):
+                ok = False  # a sibling or deeper heading became its parent
         if ok:
             score.headings_found += 1
         else:
@@ -169,16 +174,17 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print(json.dumps({"error": f"no PDF with an expect file in {folder}"}))
         return 1
-    totals = {"pages": 0, "seconds": 0.0, "headings": [0, 0], "sentences": [0, 0], "passed": 0}
+    pages, seconds, passed = 0, 0.0, 0
+    headings_found = headings_total = sentences_found = sentences_total = 0
     for path in files:
         score, speed = score_file(path)
-        totals["pages"] += speed["pages"]
-        totals["seconds"] += speed["seconds"]
-        totals["headings"][0] += score.headings_found
-        totals["headings"][1] += score.headings_total
-        totals["sentences"][0] += score.sentences_found
-        totals["sentences"][1] += score.sentences_total
-        totals["passed"] += score.passed
+        pages += int(speed["pages"])
+        seconds += speed["seconds"]
+        headings_found += score.headings_found
+        headings_total += score.headings_total
+        sentences_found += score.sentences_found
+        sentences_total += score.sentences_total
+        passed += score.passed
         print(
             json.dumps(
                 {
@@ -198,20 +204,21 @@ def main(argv: list[str] | None = None) -> int:
                 ensure_ascii=False,
             )
         )
-    h, s = totals["headings"], totals["sentences"]
     print(
         json.dumps(
             {
                 "overall": True,
                 "files": len(files),
-                "passed": totals["passed"],
-                "pages": totals["pages"],
-                "seconds": round(totals["seconds"], 2),
-                "pages_per_second": round(totals["pages"] / totals["seconds"], 1)
-                if totals["seconds"]
-                else 0.0,
-                "heading_recall": round(h[0] / h[1], 3) if h[1] else 1.0,
-                "sentence_recall": round(s[0] / s[1], 3) if s[1] else 1.0,
+                "passed": passed,
+                "pages": pages,
+                "seconds": round(seconds, 2),
+                "pages_per_second": round(pages / seconds, 1) if seconds else 0.0,
+                "heading_recall": round(headings_found / headings_total, 3)
+                if headings_total
+                else 1.0,
+                "sentence_recall": round(sentences_found / sentences_total, 3)
+                if sentences_total
+                else 1.0,
             }
         )
     )

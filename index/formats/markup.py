@@ -18,7 +18,14 @@ def escape_markdown(text: str) -> str:
     # A bullet is hidden by a backslash before it; a number by one before its "." or
     # ")", since CommonMark escapes only punctuation.
     return _LINE_START_SPECIAL.sub(
-        lambda m: m.group(1) + (m.group(2)[:-1] + "\\" + m.group(2)[-1] if m.group(2)[0].isdigit() else "\\" + m.group(2)),
+        lambda m: (
+            m.group(1)
+            + (
+                m.group(2)[:-1] + "\\" + m.group(2)[-1]
+                if m.group(2)[0].isdigit()
+                else "\\" + m.group(2)
+            )
+        ),
         escaped,
     )
 

@@ -74,7 +74,8 @@ _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)\]]*$")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd\b|extrab", re.I)
 _ITALIC_NAME = re.compile(r"italic|oblique|[-,]it\b", re.I)
 _POOR_TITLE = re.compile(
-    r"^(?:untitled|title|document\d*|microsoft (?:word|powerpoint) - .*|.*\.(?:docx?|pdf|odt|rtf|pptx?|indd|qxd))$",
+    r"^(?:untitled|title|document\d*|microsoft (?:word|powerpoint) - .*"
+    r"|.*\.(?:docx?|pdf|odt|rtf|pptx?|indd|qxd))$",
     re.I,
 )
 _HEADING_TAGS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
@@ -211,9 +212,7 @@ class _Interpreter:
         x0, x1 = params.tx, params.displaced_tx
         if x1 < x0:
             x0, x1 = x1, x0
-        self.runs.append(
-            _Run(x0, x1, params.ty, size, bold, italic, text, mcid, len(self.runs))
-        )
+        self.runs.append(_Run(x0, x1, params.ty, size, bold, italic, text, mcid, len(self.runs)))
 
     def _show(
         self, manager: Any, text: bytes | str, kern: float, marks: list[tuple[str, int | None]]
@@ -692,12 +691,7 @@ def _join_text(first: str, second: str) -> str:
         return first
     if first.endswith("\u00ad"):
         return first[:-1] + second
-    if (
-        first.endswith("-")
-        and len(first) >= 2
-        and first[-2].isalpha()
-        and second[:1].islower()
-    ):
+    if first.endswith("-") and len(first) >= 2 and first[-2].isalpha() and second[:1].islower():
         return first[:-1] + second
     return first + " " + second
 
@@ -725,7 +719,9 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
         left, right = line.left, line.right
         if line.cells:
             current = None
-            blocks.append(_Block("row", line.text, line.size, line.bold, page=line.page, cells=line.cells))
+            blocks.append(
+                _Block("row", line.text, line.size, line.bold, page=line.page, cells=line.cells)
+            )
             prev = line
             continue
         new_block = current is None or prev is None
@@ -735,9 +731,10 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
             style_change = line.bold != prev.bold or abs(line.size - prev.size) > 0.12 * max(
                 line.size, prev.size
             )
-            if style_change and not (current.kind == "item" and not line.bold):
-                new_block = True
-            elif same_column and (pitch > 1.5 * max(line.size, prev.size) or pitch < 0):
+            spaced = pitch > 1.5 * max(line.size, prev.size) or pitch < 0
+            if (style_change and not (current.kind == "item" and not line.bold)) or (
+                same_column and spaced
+            ):
                 new_block = True
             elif (
                 same_column
@@ -773,11 +770,15 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
                     x0=line.x0,
                 )
             else:
-                if not (current is not None and current.kind == "item" and line.x0 > current.x0 + 2):
+                if not (
+                    current is not None and current.kind == "item" and line.x0 > current.x0 + 2
+                ):
                     markers = [m for m in markers if m < line.x0 - 2] if current else []
                     if line.x0 <= left + 2:
                         markers = []
-                current = _Block("paragraph", line.text, line.size, line.bold, page=line.page, x0=line.x0)
+                current = _Block(
+                    "paragraph", line.text, line.size, line.bold, page=line.page, x0=line.x0
+                )
             blocks.append(current)
         else:
             assert current is not None
@@ -794,7 +795,9 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
 class _Tree:
     """Blocks in the order and with the roles of a tagged PDF's structure tree."""
 
-    def __init__(self, reader: Any, page_index: dict[int, int], content: dict[tuple[int, int], str]) -> None:
+    def __init__(
+        self, reader: Any, page_index: dict[int, int], content: dict[tuple[int, int], str]
+    ) -> None:
         from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
         self._array = ArrayObject
@@ -853,7 +856,9 @@ class _Tree:
             out = _join_text(out, part) if out and not out.endswith(" ") else out + part
         return squash_spaces(out)
 
-    def _content_items(self, element: Any, page: int | None, depth: int) -> Iterator[tuple[Any, int | None]]:
+    def _content_items(
+        self, element: Any, page: int | None, depth: int
+    ) -> Iterator[tuple[Any, int | None]]:
         if depth > _MAX_TREE_DEPTH:
             return
         page = self._page_of(element, page)
@@ -863,7 +868,7 @@ class _Tree:
                 yield kid, page
             elif isinstance(kid, self._dict):
                 if "/MCID" in kid:
-                    yield int(kid["/MCID"]), self._page_of(kid, page)
+                    yield int(str(kid["/MCID"])), self._page_of(kid, page)
                 elif "/S" in kid and self.role(kid) != "Artifact":
                     yield from self._content_items(kid, page, depth + 1)
 
@@ -910,9 +915,13 @@ class _Tree:
                     return True
         return False
 
-    def _add(self, kind: str, text: str, page: int | None, level: int = 0, cells: list[str] | None = None) -> None:
+    def _add(
+        self, kind: str, text: str, page: int | None, level: int = 0, cells: list[str] | None = None
+    ) -> None:
         if text or cells:
-            self.blocks.append(_Block(kind, text, level=level, page=(page or 0) + 1, cells=cells or []))
+            self.blocks.append(
+                _Block(kind, text, level=level, page=(page or 0) + 1, cells=cells or [])
+            )
 
     def _list(self, element: Any, page: int | None, depth: int, level: int) -> None:
         for kid in self._children(element.get("/K")):
@@ -931,13 +940,19 @@ class _Tree:
                         label = self.text(part, kid_page, depth + 1)
                     elif part_role == "LBody":
                         for inner in self._children(part.get("/K")):
-                            if isinstance(inner, self._dict) and "/S" in inner and self.role(inner) == "L":
+                            if (
+                                isinstance(inner, self._dict)
+                                and "/S" in inner
+                                and self.role(inner) == "L"
+                            ):
                                 nested.append(inner)
                             elif isinstance(inner, self._dict) and "/S" in inner:
                                 body.append(self.text(inner, kid_page, depth + 2))
                             elif isinstance(inner, (int, self._dict)):
                                 wrapper = {"/K": inner}
-                                body.append(self.text(wrapper, self._page_of(part, kid_page), depth + 2))
+                                body.append(
+                                    self.text(wrapper, self._page_of(part, kid_page), depth + 2)
+                                )
                     elif part_role == "L":
                         nested.append(part)
                     else:
@@ -959,7 +974,11 @@ class _Tree:
         def collect(node: Any, node_page: int | None, node_depth: int) -> None:
             for kid in self._children(node.get("/K")):
                 self._count()
-                if not isinstance(kid, self._dict) or "/S" not in kid or node_depth > _MAX_TREE_DEPTH:
+                if (
+                    not isinstance(kid, self._dict)
+                    or "/S" not in kid
+                    or node_depth > _MAX_TREE_DEPTH
+                ):
                     continue
                 role = self.role(kid)
                 kid_page = self._page_of(kid, node_page)
@@ -993,8 +1012,10 @@ def _mcid_texts(pages: list[_Page]) -> dict[tuple[int, int], str]:
         out = ""
         line: list[_Run] = []
         for run in runs:
-            if line and abs(run.y - line[0].y) > 0.5 * max(run.size, line[0].size) and (
-                run.x0 < line[-1].x0
+            if (
+                line
+                and abs(run.y - line[0].y) > 0.5 * max(run.size, line[0].size)
+                and (run.x0 < line[-1].x0)
             ):
                 out = _join_text(out, _join_runs(line))
                 line = []
@@ -1297,7 +1318,9 @@ def parse(source: Source) -> Parsed:
     except PdfProblem as exc:
         return Parsed([], problems=[Problem(source.path, str(exc), "skipped")])
     except RecursionError:
-        return Parsed([], problems=[Problem(source.path, "PDF is damaged: nested too deeply", "skipped")])
+        return Parsed(
+            [], problems=[Problem(source.path, "PDF is damaged: nested too deeply", "skipped")]
+        )
     finally:
         pypdf_logger.setLevel(old_level)
 

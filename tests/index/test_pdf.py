@@ -46,14 +46,14 @@ def _escape(text: str) -> str:
     return text.replace("ﬁ", "\\001")
 
 
-def make_pdf(pages: list[list[tuple[float, float, str, float, bool]]]) -> PdfWriter:
+def make_pdf(pages: list[list[tuple[int, int, str, int, bool]]]) -> PdfWriter:
     """A PDF whose pages show (x, y, text, size, bold) lines in Helvetica."""
     writer = PdfWriter()
     for lines in pages:
         page = writer.add_blank_page(612, 792)
         fonts = DictionaryObject()
         for key, base in _FONTS.items():
-            font = DictionaryObject(
+            font_dict = DictionaryObject(
                 {
                     NameObject("/Type"): NameObject("/Font"),
                     NameObject("/Subtype"): NameObject("/Type1"),
@@ -68,7 +68,7 @@ def make_pdf(pages: list[list[tuple[float, float, str, float, bool]]]) -> PdfWri
                     ),
                 }
             )
-            fonts[NameObject(key)] = writer._add_object(font)
+            fonts[NameObject(key)] = writer._add_object(font_dict)
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
         ops = []
         for x, y, text, size, bold in lines:
@@ -128,7 +128,9 @@ def test_a_made_leaflet_has_its_title_headings_columns_in_order_and_no_furniture
     document, problems = load_bytes(tmp_path, "leaflet.pdf", to_bytes(leaflet()))
     assert document is not None and not problems
     assert document.title == "Treatment Choices"
-    assert [s.heading for s in document.sections] == [f"Part {n} of the treatment" for n in (1, 2, 3)]
+    assert [s.heading for s in document.sections] == [
+        f"Part {n} of the treatment" for n in (1, 2, 3)
+    ]
     text = document.sections[0].text
     # Down the left column, then the right; words broken at a line end joined; ligature spelled out.
     assert text.index("few minutes.") < text.index("Chemotherapy uses drugs")
@@ -136,7 +138,9 @@ def test_a_made_leaflet_has_its_title_headings_columns_in_order_and_no_furniture
     assert "often treatable with medicine from the first day." in text
     every = " ".join(s.text + " " + s.heading for s in document.sections)
     assert "Clinic Leaflet" not in every  # the running header
-    assert not any(line.strip().isdigit() for s in document.sections for line in s.text.splitlines())
+    assert not any(
+        line.strip().isdigit() for s in document.sections for line in s.text.splitlines()
+    )
 
 
 def test_an_untagged_pdf_takes_its_title_and_language_from_its_metadata(tmp_path: Path) -> None:
@@ -229,7 +233,10 @@ def test_a_pdf_over_the_page_limit_keeps_its_first_pages(
     monkeypatch.setattr(pdf, "MAX_PAGES", 2)
     document, problems = load_bytes(tmp_path, "long.pdf", to_bytes(leaflet()))
     assert document is not None
-    assert [s.heading for s in document.sections] == ["Part 1 of the treatment", "Part 2 of the treatment"]
+    assert [s.heading for s in document.sections] == [
+        "Part 1 of the treatment",
+        "Part 2 of the treatment",
+    ]
     assert [p.message for p in problems] == ["PDF has 3 pages; only the first 2 were read"]
 
 
