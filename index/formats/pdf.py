@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import logging
 import re
 import statistics
@@ -626,6 +627,7 @@ class _Line:
     mcids: list[int] = field(default_factory=list)
     left: float = 0.0  # the edges of the column the line is in
     right: float = 0.0
+    pitch: float = 0.0  # the usual distance between lines of the column's body text
 
 
 def _lines(region: _Region) -> list[_Line]:
@@ -663,8 +665,19 @@ def _lines(region: _Region) -> list[_Line]:
     flush()
     left = min((ln.x0 for ln in lines), default=0.0)
     right = max((ln.x1 for ln in lines), default=0.0)
+    sizes = Counter(round(ln.size) for ln in lines)
+    body = sizes.most_common(1)[0][0] if sizes else 0
+    pitches = [
+        a.y - b.y
+        for a, b in itertools.pairwise(lines)
+        if a.page == b.page
+        and round(a.size) == round(b.size) == body
+        and 0 < a.y - b.y < 2 * a.size
+    ]
+    pitch = statistics.median(pitches) if len(pitches) >= 3 else 0.0
     for line in lines:
         line.left, line.right = left, right
+        line.pitch = pitch if round(line.size) == body else 0.0
     return lines
 
 
@@ -693,7 +706,25 @@ def _join_text(first: str, second: str) -> str:
         return first[:-1] + second
     if first.endswith("-") and len(first) >= 2 and first[-2].isalpha() and second[:1].islower():
         return first[:-1] + second
+    if (
+        first.endswith(("-", "–"))
+        and len(first) >= 2
+        and first[-2].isalnum()
+        and second[:1].isdigit()
+    ):
+        return first + second  # a number broken at its dash: 2018–23–51
+    if first.endswith("@") or (first.endswith("/") and "://" in first.rsplit(" ", 1)[-1]):
+        return first + second  # an address broken at the line end
     return first + " " + second
+
+
+def _first_word_fits(prev: _Line, line: _Line, right: float) -> bool:
+    """Whether the first word of `line` would have fitted at the end of `prev`."""
+    if not line.text:
+        return False
+    char = (line.x1 - line.x0) / len(line.text)
+    word = len(line.text.split(" ", 1)[0]) + 1
+    return prev.x1 + char * word < right - 0.3 * line.size
 
 
 def _is_marker_line(text: str) -> bool:
@@ -731,7 +762,11 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
             style_change = line.bold != prev.bold or abs(line.size - prev.size) > 0.12 * max(
                 line.size, prev.size
             )
-            spaced = pitch > 1.5 * max(line.size, prev.size) or pitch < 0
+            spaced = (
+                pitch > 1.5 * max(line.size, prev.size)
+                or pitch < 0
+                or (line.pitch > 0 and pitch > line.pitch * 1.15 + 0.5)
+            )
             if (style_change and not (current.kind == "item" and not line.bold)) or (
                 same_column and spaced
             ):
@@ -740,16 +775,15 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
                 same_column
                 and line.x0 > left + 0.7 * line.size
                 and prev.x0 <= left + 0.3 * line.size
-                and current.kind == "paragraph"
+                and (current.kind == "paragraph" or _SENTENCE_END.search(prev.text))
             ):
                 new_block = True  # a first-line indent
             elif (
                 same_column
-                and prev.x1 < right - 3 * prev.size
                 and _SENTENCE_END.search(prev.text)
-                and current.kind == "paragraph"
+                and _first_word_fits(prev, line, right)
             ):
-                new_block = True  # the line above ended short
+                new_block = True  # the line above ended before it had to
             elif not same_column and _SENTENCE_END.search(current.text):
                 new_block = True  # a new column or page after a finished paragraph
         if _is_marker_line(line.text):
