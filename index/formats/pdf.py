@@ -580,9 +580,19 @@ def _order(pieces: list[_Piece], min_gap: float, depth: int = 0) -> list[_Region
                 continue
         groups.append(list(band))
         group_gutters = bool(_gutters(band, min_gap))
+    # Lines above columns that stay inside one column (a column starting higher than
+    # its neighbour) belong to the columns below them.
+    for i in range(len(groups) - 2, -1, -1):
+        below = groups[i + 1]
+        if not _gutters(groups[i], min_gap) and _gutters(below, min_gap):
+            union = groups[i] + below
+            if _gutters(union, min_gap):
+                groups[i + 1] = union
+                groups[i] = []
     regions: list[_Region] = []
     for group in groups:
-        regions.extend(_split_columns(group, min_gap, depth))
+        if group:
+            regions.extend(_split_columns(group, min_gap, depth))
     return regions
 
 
@@ -705,6 +715,9 @@ def _join_text(first: str, second: str) -> str:
     if first.endswith("\u00ad"):
         return first[:-1] + second
     if first.endswith("-") and len(first) >= 2 and first[-2].isalpha() and second[:1].islower():
+        word = first[:-1].rsplit(" ", 1)[-1]
+        if len(word) >= 2 and word.isupper():
+            return first + second  # an abbreviation's own hyphen: RE-positivo
         return first[:-1] + second
     if (
         first.endswith(("-", "–"))
@@ -716,6 +729,15 @@ def _join_text(first: str, second: str) -> str:
     if first.endswith("@") or (first.endswith("/") and "://" in first.rsplit(" ", 1)[-1]):
         return first + second  # an address broken at the line end
     return first + " " + second
+
+
+def _join_parts(first: str, second: str) -> str:
+    """Join the marked-content parts of one element: no space before closing punctuation."""
+    if not first.strip() or not second.strip():
+        return first + second
+    if second.lstrip()[:1] in ".,;:!?)]}»”’" or first.rstrip()[-1:] in "([{«“‘":
+        return first.rstrip() + second.lstrip()
+    return _join_text(first, second)
 
 
 def _first_word_fits(prev: _Line, line: _Line, right: float) -> bool:
@@ -887,7 +909,7 @@ class _Tree:
                     parts.append(self.content[key])
         out = ""
         for part in parts:
-            out = _join_text(out, part) if out and not out.endswith(" ") else out + part
+            out = _join_parts(out, part)
         return squash_spaces(out)
 
     def _content_items(
@@ -994,6 +1016,7 @@ class _Tree:
                 text = squash_spaces(" ".join(b for b in body if b))
                 if label and not _BULLET_ONLY.match(label.strip()):
                     text = f"{label.strip()} {text}".strip()
+                text = _strip_bullet(text)
                 self._add("item", text, kid_page, level=level)
                 for inner_list in nested:
                     self._list(inner_list, kid_page, depth + 2, level + 1)
