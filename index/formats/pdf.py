@@ -1238,6 +1238,19 @@ def _has_child(drafts: list[DraftSection], draft: DraftSection) -> bool:
     return index + 1 < len(drafts) and drafts[index + 1].level > draft.level
 
 
+def _first_words(blocks: list[_Block]) -> str | None:
+    """A title for a PDF that states none: its first heading, else its first words."""
+    first = next((b for b in blocks if b.kind == "heading"), None) or next(
+        (b for b in blocks if b.text.strip()), None
+    )
+    if first is None:
+        return None
+    text = squash_spaces(first.text)
+    if len(text) > 80:
+        text = text[:80].rsplit(" ", 1)[0] + " …"
+    return text
+
+
 def _take_title(blocks: list[_Block]) -> str | None:
     """The document's own title: a top-level heading that comes first and only once."""
     headings = [b for b in blocks if b.kind == "heading"]
@@ -1406,7 +1419,7 @@ def _parse(source: Source) -> Parsed:
         blocks = _layout_blocks(pages)
     blocks = [b for b in blocks if b.text.strip() or b.cells]
     visible_title = _take_title(blocks)
-    title = source.title or meta_title or visible_title
+    title = source.title or meta_title or visible_title or _first_words(blocks)
     sections = _sections(blocks, title or "")
     return Parsed(sections, fields=fields, title=title, problems=problems)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     NameObject,
@@ -115,6 +117,65 @@ def leaflet() -> PdfWriter:
         lines.append((300, 40, str(number), 9, False))
         pages.append(lines)
     return make_pdf(pages)
+
+
+def tagged() -> PdfWriter:
+    """One tagged page whose structure tree orders what the drawing order does not.
+
+    The paragraph is drawn first, at the top; the tree puts the heading before it.
+    A list item is tagged L/LI/LBody, the running footer is an artifact."""
+    writer = make_pdf([[]])
+    page = writer.pages[0]
+    ops = [
+        "/P <</MCID 1>> BDC BT /F1 11 Tf 72 700 Td (Most side effects go away after treatment.) Tj ET EMC",
+        "/H1 <</MCID 0>> BDC BT /F2 18 Tf 72 650 Td (Side effects) Tj ET EMC",
+        "/LBody <</MCID 2>> BDC BT /F1 11 Tf 90 620 Td (Tiredness that lasts for weeks.) Tj ET EMC",
+        "/Artifact BMC BT /F1 9 Tf 72 40 Td (Clinic footer 1 of 1) Tj ET EMC",
+    ]
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode("latin-1"))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    page_ref = page.indirect_reference
+
+    def element(role: str, kids: Any) -> Any:
+        return writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/StructElem"),
+                    NameObject("/S"): NameObject(role),
+                    NameObject("/Pg"): page_ref,
+                    NameObject("/K"): kids,
+                }
+            )
+        )
+
+    body = element("/LBody", NumberObject(2))
+    item = element("/LI", ArrayObject([body]))
+    items = element("/L", ArrayObject([item]))
+    heading = element("/H1", NumberObject(0))
+    paragraph = element("/P", NumberObject(1))
+    document = element("/Document", ArrayObject([heading, paragraph, items]))
+    root = DictionaryObject(
+        {NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): document}
+    )
+    writer._root_object[NameObject("/StructTreeRoot")] = writer._add_object(root)
+    writer._root_object[NameObject("/MarkInfo")] = DictionaryObject(
+        {NameObject("/Marked"): BooleanObject(True)}
+    )
+    return writer
+
+
+def test_a_tagged_pdf_is_read_in_the_order_and_with_the_roles_of_its_tags(tmp_path: Path) -> None:
+    document, problems = load_bytes(tmp_path, "tagged.pdf", to_bytes(tagged()))
+    assert document is not None and not problems
+    [section] = document.sections
+    assert section.heading == "Side effects"
+    assert (
+        section.text
+        == "Most side effects go away after treatment.\nTiredness that lasts for weeks."
+    )
+    assert "- Tiredness that lasts for weeks." in section.body  # a list item
+    assert "footer" not in section.text
 
 
 def load_bytes(tmp_path: Path, name: str, data: bytes):  # type: ignore[no-untyped-def]
@@ -247,3 +308,10 @@ def test_sections_of_a_pdf_are_plain_data_for_the_snapshot(tmp_path: Path) -> No
     assert document is not None
     again = pickle.loads(pickle.dumps(document))
     assert again.sections == document.sections
+
+
+def test_a_pdf_that_names_itself_nowhere_is_titled_by_its_first_words(tmp_path: Path) -> None:
+    writer = make_pdf([[(72, 700, "Eat small meals often when food tastes strange.", 11, False)]])
+    document, problems = load_bytes(tmp_path, "plain.pdf", to_bytes(writer))
+    assert document is not None and not problems
+    assert document.title == "Eat small meals often when food tastes strange."
