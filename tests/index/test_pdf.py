@@ -127,7 +127,8 @@ def tagged() -> PdfWriter:
     writer = make_pdf([[]])
     page = writer.pages[0]
     ops = [
-        "/P <</MCID 1>> BDC BT /F1 11 Tf 72 700 Td (Most side effects go away after treatment.) Tj ET EMC",
+        "/P <</MCID 1>> BDC BT /F1 11 Tf 72 700 Td"
+        " (Most side effects go away after treatment.) Tj ET EMC",
         "/H1 <</MCID 0>> BDC BT /F2 18 Tf 72 650 Td (Side effects) Tj ET EMC",
         "/LBody <</MCID 2>> BDC BT /F1 11 Tf 90 620 Td (Tiredness that lasts for weeks.) Tj ET EMC",
         "/Artifact BMC BT /F1 9 Tf 72 40 Td (Clinic footer 1 of 1) Tj ET EMC",
