@@ -42,8 +42,12 @@ from index.model import Problem, Section, Severity
 # Reading stops after this many pages or seconds; what was read is kept.
 MAX_PAGES = 1000
 TIME_BUDGET = 20.0
-# Operators of one page's content stream (and its forms) read at most.
+# Operators of one page's content stream (and its forms) read at most, and the
+# largest content stream read (bigger ones are drawings, and slow to parse).
 MAX_OPERATORS = 3_000_000
+MAX_CONTENT_BYTES = 4_000_000
+# Pages with more pieces of text than this are read top to bottom, without columns.
+_MAX_PIECES_FOR_COLUMNS = 5000
 _MAX_FORM_DEPTH = 8
 _MAX_TREE_DEPTH = 200
 _MAX_TREE_NODES = 500_000
@@ -173,6 +177,7 @@ class _Interpreter:
         if contents is None:
             return []
         contents = contents.get_object()
+        _check_size(contents)
         ops = self._content_stream(contents, self.reader, "bytes").operations
         fonts = page._layout_mode_fonts()
         manager = self._manager_class()
@@ -350,6 +355,7 @@ class _Interpreter:
                     form_fonts[name] = Font.from_font_resource(ref.get_object())
                 except Exception:
                     continue
+        _check_size(form)
         ops = self._content_stream(form, self.reader, "bytes").operations
         manager.add_q()
         matrix = form.get("/Matrix")
@@ -361,6 +367,21 @@ class _Interpreter:
             )
         finally:
             manager.remove_q()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _check_size(contents: Any) -> None:
+    """Refuse a content stream too large to parse in good time (decoded size)."""
+    streams = contents if isinstance(contents, list) else [contents]
+    size = 0
+    for stream in streams:
+        stream = stream.get_object()
+        size += len(stream.get_data()) if hasattr(stream, "get_data") else 0
+        if size > MAX_CONTENT_BYTES:
+            raise _TooLarge
 
 
 def _lookup(resources: Any, kind: str, name: Any) -> Any:
@@ -1410,8 +1431,11 @@ def _parse(source: Source) -> Parsed:
         )
     pages, complete = _read_pages(reader, source, problems)
     if not any(p.runs for p in pages):
-        if complete:
-            raise PdfProblem("PDF has no text to read (it may be scanned images only)")
+        if complete and not any(p.message.startswith("PDF page") for p in problems):
+            message = "PDF has no text to read (it may be scanned images only)"
+        else:
+            message = "PDF has no text left to read"
+        problems.append(Problem(source.path, message, "skipped"))
         return Parsed([], fields=fields, problems=problems)
 
     blocks = _tagged_blocks(reader, pages)
@@ -1430,6 +1454,7 @@ def _read_pages(reader: Any, source: Source, problems: list[Problem]) -> tuple[l
     total = len(reader.pages)
     pages: list[_Page] = []
     bad_pages = 0
+    large: list[int] = []
     for index in range(min(total, MAX_PAGES)):
         if time.monotonic() > limits.deadline:
             problems.append(_too_long(source, index, total))
@@ -1442,6 +1467,9 @@ def _read_pages(reader: Any, source: Source, problems: list[Problem]) -> tuple[l
         except _OutOfTime:
             problems.append(_too_long(source, index, total))
             return pages, False
+        except _TooLarge:
+            large.append(index + 1)
+            runs, (width, height, bottom) = [], (612.0, 792.0, 0.0)
         except RecursionError:
             raise
         except Exception:
@@ -1454,6 +1482,16 @@ def _read_pages(reader: Any, source: Source, problems: list[Problem]) -> tuple[l
                 source.path,
                 f"PDF is damaged: {bad_pages} of {total} pages could not be read",
                 "the rest was loaded",
+                severity=Severity.WARNING,
+            )
+        )
+    if large:
+        listed = ", ".join(str(n) for n in large[:10]) + (" …" if len(large) > 10 else "")
+        problems.append(
+            Problem(
+                source.path,
+                f"PDF page{'s' if len(large) > 1 else ''} {listed} too large to read",
+                "left out; the rest was loaded",
                 severity=Severity.WARNING,
             )
         )
@@ -1519,7 +1557,11 @@ def _layout_blocks(pages: list[_Page]) -> list[_Block]:
     for page_pieces in pieces:
         if not page_pieces:
             continue
-        for region in _order(page_pieces, max(4.0, 0.5 * body)):
+        if len(page_pieces) > _MAX_PIECES_FOR_COLUMNS:
+            regions = [_Region(sorted(page_pieces, key=lambda p: (-p.y, p.x0)))]
+        else:
+            regions = _order(page_pieces, max(4.0, 0.5 * body))
+        for region in regions:
             lines.extend(_lines(region))
     blocks = _blocks_from_lines(lines, body)
     body_size = _body_size([b for b in blocks if b.kind == "paragraph"])

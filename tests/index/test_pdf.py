@@ -316,3 +316,23 @@ def test_a_pdf_that_names_itself_nowhere_is_titled_by_its_first_words(tmp_path: 
     document, problems = load_bytes(tmp_path, "plain.pdf", to_bytes(writer))
     assert document is not None and not problems
     assert document.title == "Eat small meals often when food tastes strange."
+
+
+def test_pages_too_large_to_parse_are_left_out_with_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "MAX_CONTENT_BYTES", 0)
+    document, problems = load_bytes(tmp_path, "huge.pdf", to_bytes(leaflet()))
+    assert document is None
+    assert [p.message for p in problems] == [
+        "PDF pages 1, 2, 3 too large to read",
+        "PDF has no text left to read",
+    ]
+
+
+def test_a_pdf_of_images_only_says_it_has_no_text(tmp_path: Path) -> None:
+    document, problems = load_bytes(tmp_path, "scan.pdf", to_bytes(make_pdf([[]])))
+    assert document is None
+    assert [p.message for p in problems] == [
+        "PDF has no text to read (it may be scanned images only)"
+    ]
