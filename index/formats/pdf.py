@@ -25,6 +25,7 @@ import datetime as dt
 import io
 import itertools
 import logging
+import math
 import re
 import statistics
 import time
@@ -80,7 +81,7 @@ _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd\b|extrab", re.I)
 _ITALIC_NAME = re.compile(r"italic|oblique|[-,]it\b", re.I)
 _POOR_TITLE = re.compile(
     r"^(?:untitled|title|document\d*|microsoft (?:word|powerpoint) - .*"
-    r"|.*\.(?:docx?|pdf|odt|rtf|pptx?|indd|qxd))$",
+    r"|.*\.(?:docx?|pdf|odt|rtf|pptx?|indd|qxd)|\S+\.[a-z0-9]{2,4}|\S*_\S*)$",
     re.I,
 )
 _HEADING_TAGS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
@@ -119,6 +120,7 @@ class _Run:
     text: str
     mcid: int | None
     seq: int  # order in the content stream
+    angle: int = 0  # the text's direction on the page: 0, 90, 180 or 270 degrees
 
 
 @dataclass
@@ -184,6 +186,13 @@ class _Interpreter:
         resources = page.get("/Resources")
         resources = resources.get_object() if resources is not None else None
         self._walk(ops, manager, fonts, resources, [], 0, set())
+        # Text turned another way than most of the page's is a margin note: left out.
+        angles: Counter[int] = Counter()
+        for run in self.runs:
+            angles[run.angle] += len(run.text)
+        if len(angles) > 1:
+            main = angles.most_common(1)[0][0]
+            self.runs = [r for r in self.runs if r.angle == main]
         return self.runs
 
     def _style(self, font: Any) -> tuple[bool, bool]:
@@ -201,9 +210,11 @@ class _Interpreter:
             self.font_styles[key] = style
         return style
 
-    def _emit(self, params: Any, marks: list[tuple[str, int | None]]) -> None:
-        if params.rotated or not params.font.interpretable:
-            return  # sideways margin notes and glyphs without a meaning
+    def _emit(
+        self, params: Any, marks: list[tuple[str, int | None]], transform: list[float] | None
+    ) -> None:
+        if not params.font.interpretable:
+            return  # glyphs without a meaning
         text = params.text
         if not text:
             return
@@ -214,11 +225,24 @@ class _Interpreter:
             if number is not None and mcid is None:
                 mcid = number
         bold, italic = self._style(params.font)
-        size = abs(params.font_height) or abs(params.font_size) or 1.0
-        x0, x1 = params.tx, params.displaced_tx
-        if x1 < x0:
-            x0, x1 = x1, x0
-        self.runs.append(_Run(x0, x1, params.ty, size, bold, italic, text, mcid, len(self.runs)))
+        angle = 0
+        if params.rotated and transform is not None:
+            # Turned text, placed in a frame turned back so that it reads left to right.
+            a, b, c, d, e, f = (float(v) for v in transform[:6])
+            angle = round(math.degrees(math.atan2(b, a)) / 90) % 4 * 90
+            cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+            x0 = e * cos + f * sin
+            y = -e * sin + f * cos
+            x1 = x0 + abs(params.word_tx(params.value)) * math.hypot(a, b)
+            size = abs(params.font_size) * math.hypot(c, d) or 1.0
+        else:
+            size = abs(params.font_height) or abs(params.font_size) or 1.0
+            x0, x1, y = params.tx, params.displaced_tx, params.ty
+            if x1 < x0:
+                x0, x1 = x1, x0
+        self.runs.append(
+            _Run(x0, x1, y, size, bold, italic, text, mcid, len(self.runs), angle=angle)
+        )
 
     def _show(
         self, manager: Any, text: bytes | str, kern: float, marks: list[tuple[str, int | None]]
@@ -226,7 +250,7 @@ class _Interpreter:
         """Show a string, then move past it (and past `kern`, in thousandths of an em)."""
         params = manager.text_state_params(text)
         if text:
-            self._emit(params, marks)
+            self._emit(params, marks, manager.effective_transform if params.rotated else None)
         manager.add_trm(params.displacement_matrix(td_offset=kern))
 
     def _walk(
@@ -1236,6 +1260,9 @@ class _Builder:
 
 
 def _sections(blocks: list[_Block], title: str) -> list[Section]:
+    if all(b.kind == "heading" for b in blocks):
+        for block in blocks:
+            block.kind = "paragraph"  # a page of large words only: they are its text
     out = _Builder()
     for block in blocks:
         text = squash_spaces(block.text)
@@ -1275,7 +1302,7 @@ def _first_words(blocks: list[_Block]) -> str | None:
 def _take_title(blocks: list[_Block]) -> str | None:
     """The document's own title: a top-level heading that comes first and only once."""
     headings = [b for b in blocks if b.kind == "heading"]
-    if not headings or blocks[0] is not headings[0]:
+    if not headings or blocks[0] is not headings[0] or len(blocks) == 1:
         return None
     top = min(b.level for b in headings)
     first = headings[0]

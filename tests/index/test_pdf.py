@@ -336,3 +336,35 @@ def test_a_pdf_of_images_only_says_it_has_no_text(tmp_path: Path) -> None:
     assert [p.message for p in problems] == [
         "PDF has no text to read (it may be scanned images only)"
     ]
+
+
+def _page_with(ops: list[str]) -> bytes:
+    writer = make_pdf([[]])
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode("latin-1"))
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+    return to_bytes(writer)
+
+
+def test_sideways_margin_notes_are_dropped_and_a_page_set_sideways_is_read(
+    tmp_path: Path,
+) -> None:
+    upright = [
+        "BT /F2 16 Tf 72 700 Td (Eating well) Tj ET",
+        "BT /F1 11 Tf 72 670 Td (Protein helps the body heal after surgery.) Tj ET",
+        "BT /F1 7 Tf 0 1 -1 0 590 300 Tm (printed by the copy room on Monday) Tj ET",
+    ]
+    document, _ = load_bytes(tmp_path, "margin.pdf", _page_with(upright))
+    assert document is not None
+    text = " ".join(s.heading + " " + s.text for s in document.sections)
+    assert "Protein helps the body heal after surgery." in text
+    assert "copy room" not in text
+    # The same page drawn turned a quarter turn, as landscape pages often are.
+    turned = [
+        "BT /F2 16 Tf 0 1 -1 0 100 72 Tm (Eating well) Tj ET",
+        "BT /F1 11 Tf 0 1 -1 0 130 72 Tm (Protein helps the body heal after surgery.) Tj ET",
+    ]
+    document, problems = load_bytes(tmp_path, "turned.pdf", _page_with(turned))
+    assert document is not None and not problems
+    assert document.title == "Eating well"
+    assert "Protein helps the body heal after surgery." in document.sections[0].text
