@@ -1391,9 +1391,7 @@ def _open(data: bytes) -> Any:
         try:
             ok = reader.decrypt("")
         except DependencyError:
-            raise PdfProblem(
-                "PDF is encrypted in a way OncoRef cannot open (AES); save an unprotected copy"
-            ) from None
+            raise PdfProblem(_AES) from None
         except (FileNotDecryptedError, PdfReadError, NotImplementedError) as exc:
             raise PdfProblem(f"PDF is encrypted and cannot be opened: {_reason(exc)}") from None
         if not ok:
@@ -1403,12 +1401,18 @@ def _open(data: bytes) -> Any:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise PdfProblem(f"PDF is damaged: {_reason(exc)}") from None
     except Exception as exc:
-        if type(exc).__name__ in ("DependencyError", "FileNotDecryptedError"):
+        if type(exc).__name__ == "FileNotDecryptedError":
             raise PdfProblem("PDF is password-protected") from None
         raise
     if count == 0:
         raise PdfProblem("PDF has no pages")
     return reader
+
+
+_AES = (
+    "PDF is protected with AES encryption, which OncoRef cannot open; "
+    "save a copy without protection (print to PDF) and add that"
+)
 
 
 def _reason(exc: BaseException) -> str:
@@ -1435,6 +1439,10 @@ def parse(source: Source) -> Parsed:
             return _parse(source)
     except PdfProblem as exc:
         return Parsed([], problems=[Problem(source.path, str(exc), "skipped")])
+    except Exception as exc:
+        if type(exc).__name__ == "DependencyError":  # pypdf needs a cipher it lacks
+            return Parsed([], problems=[Problem(source.path, _AES, "skipped")])
+        raise
     except RecursionError:
         return Parsed(
             [], problems=[Problem(source.path, "PDF is damaged: nested too deeply", "skipped")]
@@ -1499,7 +1507,9 @@ def _read_pages(reader: Any, source: Source, problems: list[Problem]) -> tuple[l
             runs, (width, height, bottom) = [], (612.0, 792.0, 0.0)
         except RecursionError:
             raise
-        except Exception:
+        except Exception as exc:
+            if type(exc).__name__ == "DependencyError":
+                raise
             bad_pages += 1
             runs, (width, height, bottom) = [], (612.0, 792.0, 0.0)
         pages.append(_Page(index + 1, width, height, bottom, runs))

@@ -368,3 +368,18 @@ def test_sideways_margin_notes_are_dropped_and_a_page_set_sideways_is_read(
     assert document is not None and not problems
     assert document.title == "Eating well"
     assert "Protein helps the body heal after surgery." in document.sections[0].text
+
+
+def test_a_pdf_with_aes_protection_gets_a_plain_problem(tmp_path: Path) -> None:
+    # Protected against changes only (no password to open), with AES-256: pypdf needs
+    # a cipher library for AES, which we do not ship. Made with pypdf and cryptography.
+    from pypdf._crypt_providers import crypt_provider
+
+    data = (Path(__file__).parent / "data" / "aes-no-password.pdf").read_bytes()
+    document, problems = load_bytes(tmp_path, "aes.pdf", data)
+    if crypt_provider[0] != "local_crypt_fallback":  # a cipher library is installed here
+        assert document is not None and document.sections[0].text == "Rest when you feel tired."
+        return
+    assert document is None
+    assert [p.message for p in problems] == [pdf._AES]
+    assert problems[0].severity == Severity.ERROR
