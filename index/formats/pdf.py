@@ -76,6 +76,7 @@ _PAGE_NUMBER = re.compile(
     r"(?:\s*(?:of|de|von|sur|/|di)\s*\d{1,5})?$",
     re.I,
 )
+_TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}$|…{2,}\s*\d{1,4}$")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)\]]*$")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd\b|extrab", re.I)
 _ITALIC_NAME = re.compile(r"italic|oblique|[-,]it\b", re.I)
@@ -897,7 +898,11 @@ class _Tree:
     """Blocks in the order and with the roles of a tagged PDF's structure tree."""
 
     def __init__(
-        self, reader: Any, page_index: dict[int, int], content: dict[tuple[int, int], str]
+        self,
+        reader: Any,
+        page_index: dict[int, int],
+        content: dict[tuple[int, int], str],
+        sizes: dict[tuple[int, int], float],
     ) -> None:
         from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -906,6 +911,8 @@ class _Tree:
         self._indirect = IndirectObject
         self.page_index = page_index
         self.content = content
+        self.sizes = sizes
+        self.size = 0.0  # the largest text in the element last read
         self.used: set[tuple[int, int]] = set()
         self.nodes = 0
         root = reader.trailer["/Root"].get_object()
@@ -946,12 +953,14 @@ class _Tree:
     def text(self, element: Any, page: int | None, depth: int = 0) -> str:
         """All text of an element, from its marked content in order."""
         parts: list[str] = []
+        self.size = 0.0
         for kid, kid_page in self._content_items(element, page, depth):
             if isinstance(kid, int):
                 key = (kid_page if kid_page is not None else -1, kid)
                 if key in self.content:
                     self.used.add(key)
                     parts.append(self.content[key])
+                    self.size = max(self.size, self.sizes.get(key, 0.0))
         out = ""
         for part in parts:
             out = _join_parts(out, part)
@@ -989,6 +998,8 @@ class _Tree:
 
     def _element(self, element: Any, page: int | None, depth: int, sect: int) -> None:
         role = self.role(element)
+        if role in ("TOC", "TOCI"):
+            return  # a table of contents repeats the headings, with page numbers
         if role in ("Artifact", "Figure", "Formula") and role != "Formula":
             alt = element.get("/Alt") if role == "Figure" else None
             if alt:
@@ -1021,7 +1032,7 @@ class _Tree:
     ) -> None:
         if text or cells:
             self.blocks.append(
-                _Block(kind, text, level=level, page=(page or 0) + 1, cells=cells or [])
+                _Block(kind, text, self.size, level=level, page=(page or 0) + 1, cells=cells or [])
             )
 
     def _list(self, element: Any, page: int | None, depth: int, level: int) -> None:
@@ -1102,7 +1113,9 @@ class _Tree:
                 self._add("row", " ".join(c for c in cells if c), row_page, cells=cells)
 
 
-def _mcid_texts(pages: list[_Page]) -> dict[tuple[int, int], str]:
+def _mcid_texts(
+    pages: list[_Page],
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], float]]:
     """The text of each marked-content id on each page, lines joined."""
     by_key: dict[tuple[int, int], list[_Run]] = {}
     for index, page in enumerate(pages):
@@ -1110,7 +1123,13 @@ def _mcid_texts(pages: list[_Page]) -> dict[tuple[int, int], str]:
             if run.mcid is not None:
                 by_key.setdefault((index, run.mcid), []).append(run)
     texts: dict[tuple[int, int], str] = {}
+    sizes: dict[tuple[int, int], float] = {}
     for key, runs in by_key.items():
+        sizes[key] = (
+            max(r.size for r in runs if r.text.strip())
+            if any(r.text.strip() for r in runs)
+            else 0.0
+        )
         out = ""
         line: list[_Run] = []
         for run in runs:
@@ -1125,7 +1144,7 @@ def _mcid_texts(pages: list[_Page]) -> dict[tuple[int, int], str]:
         if line:
             out = _join_text(out, _join_runs(line))
         texts[key] = out
-    return texts
+    return texts, sizes
 
 
 # -- headings from font size and weight -----------------------------------------------
@@ -1284,6 +1303,28 @@ def _sections(blocks: list[_Block], title: str) -> list[Section]:
 def _has_child(drafts: list[DraftSection], draft: DraftSection) -> bool:
     index = drafts.index(draft)
     return index + 1 < len(drafts) and drafts[index + 1].level > draft.level
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKC", text).casefold()).split())
+
+
+def _shown_on(title: str, pages: list[_Page]) -> bool:
+    """Whether a title appears in the text of these pages."""
+    shown = _words(" ".join(_join_runs(p.runs) for p in pages))
+    return _words(title) in shown
+
+
+def _largest_on_first_page(blocks: list[_Block]) -> str | None:
+    """The text set largest on the first page with text, when it is title-sized."""
+    first = [b for b in blocks[:40] if b.page == blocks[0].page and b.size] if blocks else []
+    if not first:
+        return None
+    body = _body_size(first)
+    top = max(first, key=lambda b: b.size)
+    if top.size >= body * 1.3 and 3 <= len(top.text) <= 200:
+        return squash_spaces(top.text)
+    return None
 
 
 def _first_words(blocks: list[_Block]) -> str | None:
@@ -1465,7 +1506,7 @@ def _parse(source: Source) -> Parsed:
             )
         )
     pages, complete = _read_pages(reader, source, problems)
-    if not any(p.runs for p in pages):
+    if not any(r.text.strip() for p in pages for r in p.runs):
         if complete and not any(p.message.startswith("PDF page") for p in problems):
             message = "PDF has no text to read (it may be scanned images only)"
         else:
@@ -1478,6 +1519,10 @@ def _parse(source: Source) -> Parsed:
         blocks = _layout_blocks(pages)
     blocks = [b for b in blocks if b.text.strip() or b.cells]
     visible_title = _take_title(blocks)
+    if meta_title and not _shown_on(meta_title, pages[:2]):
+        # A stale title left in the metadata (a copied template, say): the page's own wins.
+        visible_title = visible_title or _largest_on_first_page(blocks)
+        meta_title = None if visible_title else meta_title
     title = source.title or meta_title or visible_title or _first_words(blocks)
     sections = _sections(blocks, title or "")
     return Parsed(sections, fields=fields, title=title, problems=problems)
@@ -1565,10 +1610,10 @@ def _tagged_blocks(reader: Any, pages: list[_Page]) -> list[_Block] | None:
             ref = getattr(page, "indirect_reference", None)
             if ref is not None:
                 page_index[ref.idnum] = index
-        content = _mcid_texts(pages)
+        content, sizes = _mcid_texts(pages)
         if not content:
             return None
-        tree = _Tree(reader, page_index, content)
+        tree = _Tree(reader, page_index, content, sizes)
         blocks = tree.run()
     except _OutOfTime:
         return None
@@ -1599,7 +1644,8 @@ def _layout_blocks(pages: list[_Page]) -> list[_Block]:
         else:
             regions = _order(page_pieces, max(4.0, 0.5 * body))
         for region in regions:
-            lines.extend(_lines(region))
+            # Table-of-contents lines ("Treatment ........ 4") repeat the headings.
+            lines.extend(ln for ln in _lines(region) if not _TOC_LINE.search(ln.text))
     blocks = _blocks_from_lines(lines, body)
     body_size = _body_size([b for b in blocks if b.kind == "paragraph"])
     _mark_headings(blocks, body_size)

@@ -205,14 +205,38 @@ def test_a_made_leaflet_has_its_title_headings_columns_in_order_and_no_furniture
     )
 
 
-def test_an_untagged_pdf_takes_its_title_and_language_from_its_metadata(tmp_path: Path) -> None:
-    writer = leaflet()
-    writer.add_metadata({"/Title": "Our Treatment Leaflet", "/Author": "Example Clinic"})
-    writer._root_object[NameObject("/Lang")] = NameObject("/es-MX")  # an odd but real form
-    document, _ = load_bytes(tmp_path, "meta.pdf", to_bytes(writer))
-    assert document is not None
-    assert document.title == "Our Treatment Leaflet"
+def test_an_untagged_pdf_takes_its_title_source_and_language_from_its_metadata(
+    tmp_path: Path,
+) -> None:
+    writer = make_pdf([[(72, 700, "Eat small meals often when food tastes strange.", 11, False)]])
+    writer.add_metadata({"/Title": "Eating Well", "/Author": "Example Clinic"})
+    writer._root_object[NameObject("/Lang")] = TextStringObject("es-MX")
+    document, problems = load_bytes(tmp_path, "meta.pdf", to_bytes(writer))
+    assert document is not None and not problems
+    assert document.title == "Eating Well"
     assert document.meta.source == "Example Clinic"
+    assert document.meta.language == "es"
+
+
+def test_a_stale_metadata_title_gives_way_to_the_title_on_the_page(tmp_path: Path) -> None:
+    writer = leaflet()
+    writer.add_metadata({"/Title": "Leaflet template 2019"})  # not on the pages
+    document, _ = load_bytes(tmp_path, "stale.pdf", to_bytes(writer))
+    assert document is not None and document.title == "Treatment Choices"
+
+
+def test_table_of_contents_lines_are_left_out(tmp_path: Path) -> None:
+    page = [
+        (72, 700, "Contents", 16, True),
+        (72, 670, "Side effects .................... 2", 11, False),
+        (72, 650, "Eating well ..................... 3", 11, False),
+        (72, 600, "Side effects", 16, True),
+        (72, 570, "Most side effects go away after treatment ends.", 11, False),
+    ]
+    document, _ = load_bytes(tmp_path, "toc.pdf", to_bytes(make_pdf([page])))
+    assert document is not None
+    assert not any("...." in s.text for s in document.sections)
+    assert "Most side effects go away after treatment ends." in document.sections[-1].text
 
 
 def test_a_sidecar_title_wins_over_the_pdf(tmp_path: Path) -> None:
