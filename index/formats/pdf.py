@@ -1174,10 +1174,10 @@ def _mark_headings(blocks: list[_Block], body: float) -> None:
             continue
         if not bigger:
             following = blocks[i + 1] if i + 1 < len(blocks) else None
-            if following is None or following.kind == "heading":
-                pass
             if text.endswith((",", ";")) or text[:1].islower():
                 continue
+            if text.endswith(":") and following is not None and following.kind == "item":
+                continue  # a bold label introducing a list, not a heading
         block.kind = "heading"
         styles.add((round(block.size * 2) / 2, block.bold))
         chosen.append(block)
@@ -1296,13 +1296,7 @@ def _sections(blocks: list[_Block], title: str) -> list[Section]:
         elif text:
             out.paragraph(text, title)
     out.flush(title)
-    drafts = [d for d in out.drafts if not d.empty or _has_child(out.drafts, d)]
-    return finish_sections(drafts)
-
-
-def _has_child(drafts: list[DraftSection], draft: DraftSection) -> bool:
-    index = drafts.index(draft)
-    return index + 1 < len(drafts) and drafts[index + 1].level > draft.level
+    return finish_sections(out.drafts)
 
 
 def _words(text: str) -> str:
