@@ -642,6 +642,22 @@ def _order(pieces: list[_Piece], min_gap: float, depth: int = 0) -> list[_Region
     return regions
 
 
+def _text_column(col: list[_Piece], span: float) -> bool:
+    """Whether pieces side by side with others are a column of running text, not a
+    table's column: several lines, not just a word or number each, filling its width."""
+    if len(col) < 3:
+        return False
+    left, right = min(p.x0 for p in col), max(p.x1 for p in col)
+    width = right - left
+    if width < 0.12 * span:
+        return False
+    chars = sum(len(p.text.strip()) for p in col) / len(col)
+    widths = sorted(p.x1 - p.x0 for p in col)
+    line = widths[int(len(widths) * 0.9)]  # a full line's width (a column may hold columns)
+    fill = statistics.median(widths) / line if line > 0 else 0.0
+    return chars >= 12 and fill >= 0.55
+
+
 def _split_columns(group: list[_Piece], min_gap: float, depth: int) -> list[_Region]:
     gutters = _gutters(group, min_gap)
     if not gutters or depth > 6:
@@ -650,14 +666,8 @@ def _split_columns(group: list[_Piece], min_gap: float, depth: int) -> list[_Reg
     for piece in group:
         index = sum(1 for start, _ in gutters if piece.x0 >= start)
         columns[index].append(piece)
-    text_like = all(
-        col
-        and (
-            statistics.median(len(p.text) for p in col) >= 25
-            or (len(col) >= 3 and max(len(p.text) for p in col) >= 40)
-        )
-        for col in columns
-    )
+    span = max(p.x1 for p in group) - min(p.x0 for p in group)
+    text_like = len(columns) <= 4 and all(_text_column(col, span) for col in columns)
     if not text_like:
         return [_Region(sorted(group, key=lambda p: (-p.y, p.x0)), table=len(group) > 1)]
     regions: list[_Region] = []
