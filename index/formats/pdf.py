@@ -667,7 +667,15 @@ def _split_columns(group: list[_Piece], min_gap: float, depth: int) -> list[_Reg
         index = sum(1 for start, _ in gutters if piece.x0 >= start)
         columns[index].append(piece)
     span = max(p.x1 for p in group) - min(p.x0 for p in group)
-    text_like = len(columns) <= 4 and all(_text_column(col, span) for col in columns)
+    widths = [max(p.x1 for p in col) - min(p.x0 for p in col) for col in columns if col]
+    # Columns set by the page's layout are as wide as each other; a table's rarely are.
+    even = (
+        len(widths) == len(columns)
+        and min(widths) >= 0.2 * span
+        and max(widths) - min(widths) <= 0.1 * max(widths)
+        and all(len(col) >= 3 for col in columns)
+    )
+    text_like = len(columns) <= 4 and (even or all(_text_column(col, span) for col in columns))
     if not text_like:
         return [_Region(sorted(group, key=lambda p: (-p.y, p.x0)), table=len(group) > 1)]
     regions: list[_Region] = []
@@ -1176,12 +1184,12 @@ def _mark_headings(blocks: list[_Block], body: float) -> None:
             continue
         text = block.text
         letters = sum(ch.isalpha() for ch in text)
-        if letters < 2 or len(text) > 250 or block.lines > 4:
+        if letters < 2 or len(text) > 250:
             continue
         bigger = block.size >= body * 1.15
         bold = block.bold and block.size >= body * 0.75
-        if not (bigger or bold):
-            continue
+        if not (bigger or bold) or block.lines > (8 if bigger else 4):
+            continue  # (a large heading in a narrow column takes several lines)
         if not bigger:
             following = blocks[i + 1] if i + 1 < len(blocks) else None
             if text.endswith((",", ";")) or text[:1].islower():
