@@ -66,6 +66,8 @@ _MARKER = re.compile(
     rf"^(?:[{re.escape(_BULLET_CHARS)}]|[\ue000-\uf8ff]"
     r"|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivx]{1,5}[.)])(?=\s)"
 )
+# A list number set close to its text: "12.Fisher B, ...".
+_NUMBER_TIGHT = re.compile(r"^(\(?\d{1,3}[.)])(?=[^\W\d_])")
 _ONLY_MARKER = re.compile(
     rf"^(?:[{re.escape(_BULLET_CHARS)}]|[\ue000-\uf8ff]|\(?\d{{1,3}}[.)]|\(?[a-z][.)]|\(?[ivx]{{1,5}}[.)])$"
 )
@@ -834,6 +836,7 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
 
     for line in lines:
         left, right = line.left, line.right
+        line.text = _NUMBER_TIGHT.sub(r"\1 ", line.text)
         if line.cells:
             current = None
             blocks.append(
