@@ -37,7 +37,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.formats import Parsed, Source
-from index.formats.markup import DraftSection, escape_markdown, finish_sections, squash_spaces
+from index.formats.markup import (
+    DraftSection,
+    escape_markdown,
+    finish_sections,
+    same_text,
+    squash_spaces,
+)
 from index.model import Problem, Section, Severity
 
 # Reading stops after this many pages or seconds; what was read is kept.
@@ -69,7 +75,8 @@ _MARKER = re.compile(
 # A list number set close to its text: "12.Fisher B, ...".
 _NUMBER_TIGHT = re.compile(r"^(\(?\d{1,3}[.)])(?=[^\W\d_])")
 _ONLY_MARKER = re.compile(
-    rf"^(?:[{re.escape(_BULLET_CHARS)}]|[\ue000-\uf8ff]|\(?\d{{1,3}}[.)]|\(?[a-z][.)]|\(?[ivx]{{1,5}}[.)])$"
+    rf"^(?:[{re.escape(_BULLET_CHARS)}]|[\ue000-\uf8ff]|\(?\d{{1,3}}[.)]|\(?[a-zA-Z][.)]"
+    r"|\(?(?:[ivx]{1,5}|[IVX]{1,5})[.)])$"
 )
 _BULLET_ONLY = re.compile(rf"^[{re.escape(_BULLET_CHARS)}\ue000-\uf8ff]$")
 _PAGE_NUMBER = re.compile(
@@ -502,10 +509,12 @@ def _pieces(runs: list[_Run], page: int) -> list[_Piece]:
         left = by_row.get(piece.y)
         if (
             left is not None
-            and _ONLY_MARKER.match(left.text.strip())
+            and (_ONLY_MARKER.match(left.text.strip()) or left.text.strip() == "o")
             and 0 <= piece.x0 - left.x1 < 4 * piece.size
         ):
-            left.text = left.text.strip() + " " + piece.text.lstrip()
+            mark = left.text.strip()
+            mark = "◦" if mark == "o" else mark  # word processors' second-level bullet
+            left.text = mark + " " + piece.text.lstrip()
             left.x1 = piece.x1
             left.bold, left.italic, left.size = piece.bold, piece.italic, piece.size
             left.mcids += piece.mcids
@@ -806,6 +815,10 @@ def _join_parts(first: str, second: str) -> str:
     return _join_text(first, second)
 
 
+def _in_capitals(text: str) -> bool:
+    return sum(ch.isalpha() for ch in text) >= 4 and text == text.upper()
+
+
 def _first_word_fits(prev: _Line, line: _Line, right: float) -> bool:
     """Whether the first word of `line` would have fitted at the end of `prev`."""
     if not line.text:
@@ -848,7 +861,7 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
         same_column = prev is not None and prev.page == line.page and line.y < prev.y
         if prev is not None and current is not None:
             pitch = prev.y - line.y
-            style_change = line.bold != prev.bold or abs(line.size - prev.size) > 0.12 * max(
+            style_change = line.bold != prev.bold or abs(line.size - prev.size) > 0.07 * max(
                 line.size, prev.size
             )
             spaced = (
@@ -869,7 +882,11 @@ def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
                 new_block = True  # a first-line indent
             elif (
                 same_column
-                and _SENTENCE_END.search(prev.text)
+                and (
+                    _SENTENCE_END.search(prev.text)
+                    or _in_capitals(prev.text)
+                    or current.kind == "item"
+                )
                 and _first_word_fits(prev, line, right)
             ):
                 new_block = True  # the line above ended before it had to
@@ -1189,9 +1206,23 @@ def _mark_headings(blocks: list[_Block], body: float) -> None:
         letters = sum(ch.isalpha() for ch in text)
         if letters < 2 or len(text) > 250:
             continue
-        bigger = block.size >= body * 1.15
+        bigger = block.size >= body * 1.15 or (
+            block.size >= body * 1.07
+            and block.lines <= 2
+            and len(text) <= 120
+            and not _SENTENCE_END.search(text)
+        )
         bold = block.bold and block.size >= body * 0.75
-        if not (bigger or bold) or block.lines > (8 if bigger else 4):
+        # A line in capitals standing alone ("A. PURPOSE"), as typed documents mark headings.
+        capitals = (
+            block.lines <= 2
+            and len(text) <= 80
+            and block.size >= body * 0.9
+            and letters >= 4
+            and text == text.upper()
+            and not _SENTENCE_END.search(text)
+        )
+        if not (bigger or bold or capitals) or block.lines > (8 if bigger else 4):
             continue  # (a large heading in a narrow column takes several lines)
         if not bigger:
             following = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -1200,12 +1231,17 @@ def _mark_headings(blocks: list[_Block], body: float) -> None:
             if text.endswith(":") and following is not None and following.kind == "item":
                 continue  # a bold label introducing a list, not a heading
         block.kind = "heading"
-        styles.add((round(block.size * 2) / 2, block.bold))
+        styles.add(_heading_style(block))
         chosen.append(block)
-    ranked = sorted(styles, key=lambda s: (-s[0], not s[1]))
+    ranked = sorted(styles, key=lambda s: (-s[0], not s[1], not s[2]))
     rank = {style: i + 1 for i, style in enumerate(ranked)}
     for block in chosen:
-        block.level = rank[(round(block.size * 2) / 2, block.bold)]
+        block.level = rank[_heading_style(block)]
+
+
+def _heading_style(block: _Block) -> tuple[float, bool, bool]:
+    """Size, weight and capitals: headings alike in these are at one level."""
+    return (round(block.size * 2) / 2, block.bold, block.text == block.text.upper())
 
 
 def _merge_heading_lines(blocks: list[_Block]) -> list[_Block]:
@@ -1303,6 +1339,8 @@ def _sections(blocks: list[_Block], title: str) -> list[Section]:
     if all(b.kind == "heading" for b in blocks):
         for block in blocks:
             block.kind = "paragraph"  # a page of large words only: they are its text
+    if any(b.kind == "heading" and same_text(b.text, title) for b in blocks):
+        title = "Overview"  # text before the first heading, which the title repeats
     out = _Builder()
     for block in blocks:
         text = squash_spaces(block.text)
@@ -1362,9 +1400,14 @@ def _take_title(blocks: list[_Block]) -> str | None:
         return None
     top = min(b.level for b in headings)
     first = headings[0]
-    if first.level == top and sum(1 for b in headings if b.level == top) == 1 and first.page <= 2:
+    tops = [b for b in headings if b.level == top]
+    if first.level == top and len(tops) == 1 and first.page <= 2:
         blocks.remove(first)
         return squash_spaces(first.text)
+    if len(tops) == 2 and blocks[1] is tops[1] and len(blocks) > 2 and tops[1].page == first.page:
+        # A title set in two parts of the largest type: "CHAPTER 1" / "INTRODUCTION".
+        del blocks[:2]
+        return squash_spaces(first.text + " " + tops[1].text)
     return None
 
 
