@@ -45,7 +45,7 @@ _FONTS = {"/F1": "/Helvetica", "/F2": "/Helvetica-Bold"}
 def _escape(text: str) -> str:
     """A PDF string; the ligature ﬁ is code 1 of the fonts' encoding, as typesetters do."""
     text = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return text.replace("ﬁ", "\\001")
+    return text.replace("ﬁ", "\\001").replace("\u2022", "\\225")  # WinAnsi's bullet
 
 
 def make_pdf(pages: list[list[tuple[int, int, str, int, bool]]]) -> PdfWriter:
@@ -407,3 +407,22 @@ def test_a_pdf_with_aes_protection_gets_a_plain_problem(tmp_path: Path) -> None:
     assert document is None
     assert [p.message for p in problems] == [pdf._AES]
     assert problems[0].severity == Severity.ERROR
+
+
+def test_a_typed_document_has_its_capital_and_slightly_larger_headings(tmp_path: Path) -> None:
+    body = "The clinic is open on weekdays from eight in the morning until six at night."
+    page = [
+        (72, 720, body, 11, False),
+        (72, 690, "A.", 11, False),  # the letter apart from its heading, as a tab sets it
+        (108, 690, "VISITING HOURS", 11, False),
+        (72, 670, body, 11, False),
+        (72, 640, "Parking", 12, False),  # one point larger than the text
+        (72, 620, body, 11, False),
+        (90, 600, "\u2022 Bring your card", 11, False),
+        (72, 586, body, 11, False),
+    ]
+    document, _ = load_bytes(tmp_path, "typed.pdf", to_bytes(make_pdf([page])))
+    assert document is not None
+    headings = [s.heading for s in document.sections]
+    assert headings[-2:] == ["A. VISITING HOURS", "Parking"]
+    assert "- Bring your card\n\nThe clinic is open" in document.sections[-1].body
