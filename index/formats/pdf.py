@@ -1197,7 +1197,7 @@ def _body_size(blocks: list[_Block]) -> float:
 
 def _mark_headings(blocks: list[_Block], body: float) -> None:
     """Short paragraphs set larger, or bold throughout, are headings; sizes rank them."""
-    styles: set[tuple[float, bool]] = set()
+    styles: set[tuple[float, bool, bool]] = set()
     chosen: list[_Block] = []
     for i, block in enumerate(blocks):
         if block.kind != "paragraph":
