@@ -1454,18 +1454,26 @@ def _pdf_date(value: Any) -> dt.date | None:
 
 def _hostile_parts(reader: Any) -> list[str]:
     """What the file holds that a reader could run or open (never run or opened here)."""
-    found: list[str] = []
+    scripts = files = False
     try:
         root = reader.trailer["/Root"].get_object()
         names = root.get("/Names")
         names = names.get_object() if names is not None else {}
-        if "/JavaScript" in names or "/AA" in root or _is_script(root.get("/OpenAction")):
-            found.append("scripts")
-        if "/EmbeddedFiles" in names:
-            found.append("attached files")
+        scripts = "/JavaScript" in names or "/AA" in root or _is_script(root.get("/OpenAction"))
+        files = "/EmbeddedFiles" in names
+        # Links and form fields on the pages may carry scripts or files of their own.
+        for page in reader.pages[:MAX_PAGES]:
+            scripts = scripts or "/AA" in page
+            annots = page.get("/Annots")
+            for annot in annots.get_object() if annots is not None else []:
+                annot = annot.get_object()
+                scripts = scripts or "/AA" in annot or _is_script(annot.get("/A"))
+                files = files or annot.get("/Subtype") == "/FileAttachment"
+            if scripts and files:
+                break
     except Exception:
         pass
-    return found
+    return [part for part, there in (("scripts", scripts), ("attached files", files)) if there]
 
 
 def _is_script(action: Any) -> bool:

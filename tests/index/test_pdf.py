@@ -426,3 +426,26 @@ def test_a_typed_document_has_its_capital_and_slightly_larger_headings(tmp_path:
     headings = [s.heading for s in document.sections]
     assert headings[-2:] == ["A. VISITING HOURS", "Parking"]
     assert "- Bring your card\n\nThe clinic is open" in document.sections[-1].body
+
+
+def test_a_script_behind_a_link_on_a_page_is_reported(tmp_path: Path) -> None:
+    writer = leaflet()
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (72, 600, 200, 620)]),
+            NameObject("/A"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/JavaScript"),
+                    NameObject("/JS"): TextStringObject("app.launchURL('x');"),
+                }
+            ),
+        }
+    )
+    writer.pages[1][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    document, problems = load_bytes(tmp_path, "link.pdf", to_bytes(writer))
+    assert document is not None
+    assert [(p.message, p.severity) for p in problems] == [
+        ("PDF contains scripts", Severity.WARNING)
+    ]
