@@ -1582,7 +1582,7 @@ def _parse(source: Source) -> Parsed:
 
     blocks = _tagged_blocks(reader, pages)
     if blocks is None:
-        blocks = _layout_blocks(pages)
+        blocks = _layout_blocks(pages, time.monotonic() + TIME_BUDGET / 2)
     blocks = [b for b in blocks if b.text.strip() or b.cells]
     visible_title = _take_title(blocks)
     if meta_title and not _shown_on(meta_title, pages[:2]):
@@ -1696,7 +1696,8 @@ def _tagged_blocks(reader: Any, pages: list[_Page]) -> list[_Block] | None:
     return blocks
 
 
-def _layout_blocks(pages: list[_Page]) -> list[_Block]:
+def _layout_blocks(pages: list[_Page], deadline: float) -> list[_Block]:
+    """Blocks laid out from the text's positions; past the deadline, without columns."""
     pieces = [_pieces(page.runs, page.number) for page in pages]
     pieces = _drop_furniture(pages, pieces)
     sizes = [p.size for page_pieces in pieces for p in page_pieces]
@@ -1705,7 +1706,7 @@ def _layout_blocks(pages: list[_Page]) -> list[_Block]:
     for page_pieces in pieces:
         if not page_pieces:
             continue
-        if len(page_pieces) > _MAX_PIECES_FOR_COLUMNS:
+        if len(page_pieces) > _MAX_PIECES_FOR_COLUMNS or time.monotonic() > deadline:
             regions = [_Region(sorted(page_pieces, key=lambda p: (-p.y, p.x0)))]
         else:
             regions = _order(page_pieces, max(4.0, 0.5 * body))
