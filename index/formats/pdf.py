@@ -303,7 +303,7 @@ class _Interpreter:
             manager.reset_tm()
         elif op == b"Tf":
             self._set_font(manager, fonts, operands)
-        elif op == b"BDC" or op == b"BMC":
+        elif op in (b"BDC", b"BMC"):
             tag = str(operands[0]) if operands else ""
             mcid = None
             if op == b"BDC" and len(operands) > 1:
@@ -492,14 +492,15 @@ def _pieces(runs: list[_Run], page: int) -> list[_Piece]:
     for row in rows:
         row.sort(key=lambda r: (round(r.x0, 0), r.seq))
         group: list[_Run] = []
+        end = size = 0.0  # the group's right edge and largest size
         for run in row:
-            if group:
-                end = max(r.x1 for r in group)
-                size = max(r.size for r in group)
-                if run.x0 - end > 0.6 * max(size, run.size):
-                    pieces.append(_make_piece(group, page))
-                    group = []
+            if group and run.x0 - end > 0.6 * max(size, run.size):
+                pieces.append(_make_piece(group, page))
+                group = []
+            if not group:
+                end, size = run.x1, run.size
             group.append(run)
+            end, size = max(end, run.x1), max(size, run.size)
         if group:
             pieces.append(_make_piece(group, page))
     # A bullet or number standing apart belongs with the text to its right.
@@ -840,7 +841,7 @@ def _strip_bullet(text: str) -> str:
     return text.strip()
 
 
-def _blocks_from_lines(lines: list[_Line], body_size: float) -> list[_Block]:
+def _blocks_from_lines(lines: list[_Line]) -> list[_Block]:
     """Paragraphs, list items and table rows from lines in reading order."""
     blocks: list[_Block] = []
     current: _Block | None = None
@@ -1038,12 +1039,12 @@ class _Tree:
         role = self.role(element)
         if role in ("TOC", "TOCI"):
             return  # a table of contents repeats the headings, with page numbers
-        if role in ("Artifact", "Figure", "Formula") and role != "Formula":
+        if role in ("Artifact", "Figure"):  # a figure is its alternative text, if any
             alt = element.get("/Alt") if role == "Figure" else None
             if alt:
                 self._add("paragraph", squash_spaces(_clean(str(alt))), page)
             return
-        if role in _HEADING_TAGS or role == "H" or role == "Title":
+        if role in _HEADING_TAGS or role in ("H", "Title"):
             level = _HEADING_TAGS.get(role, 0 if role == "Title" else min(6, sect + 1))
             self._add("heading", self.text(element, page, depth), page, level=level)
         elif role == "L":
@@ -1713,7 +1714,7 @@ def _layout_blocks(pages: list[_Page], deadline: float) -> list[_Block]:
         for region in regions:
             # Table-of-contents lines ("Treatment ........ 4") repeat the headings.
             lines.extend(ln for ln in _lines(region) if not _TOC_LINE.search(ln.text))
-    blocks = _blocks_from_lines(lines, body)
+    blocks = _blocks_from_lines(lines)
     body_size = _body_size([b for b in blocks if b.kind == "paragraph"])
     _mark_headings(blocks, body_size)
     return _merge_heading_lines(blocks)
