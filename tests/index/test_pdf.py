@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -449,3 +450,15 @@ def test_a_script_behind_a_link_on_a_page_is_reported(tmp_path: Path) -> None:
     assert [(p.message, p.severity) for p in problems] == [
         ("PDF contains scripts", Severity.WARNING)
     ]
+
+
+def test_a_pdf_made_big_by_its_pictures_still_loads(tmp_path: Path) -> None:
+    writer = leaflet()
+    picture = DecodedStreamObject()
+    picture.set_data(os.urandom(6 * 1024 * 1024))  # over the 5 MB limit of text documents
+    writer._add_object(picture)
+    data = to_bytes(writer)
+    assert len(data) > 6 * 1024 * 1024
+    document, problems = load_bytes(tmp_path, "photos.pdf", data)
+    assert document is not None and not problems
+    assert document.title == "Treatment Choices"
