@@ -449,6 +449,7 @@ class _Piece:
     italic: bool
     mcids: list[int] = field(default_factory=list)
     page: int = 0
+    header: bool = False  # in the top margin of its page
 
     @property
     def top(self) -> float:
@@ -574,6 +575,7 @@ def _drop_furniture(pages: list[_Page], pieces: list[list[_Piece]]) -> list[list
     for page, page_pieces in zip(pages, pieces, strict=True):
         out = []
         for piece in page_pieces:
+            piece.header = (piece.y - page.bottom) / (page.height or 1) > 1 - _MARGIN
             if in_margin(page, piece):
                 text = squash_spaces(piece.text)
                 if _PAGE_NUMBER.match(text) or (
@@ -713,6 +715,7 @@ class _Line:
     mcids: list[int] = field(default_factory=list)
     left: float = 0.0  # the edges of the column the line is in
     right: float = 0.0
+    header: bool = False  # in the top margin of its page
     pitch: float = 0.0  # the usual distance between lines of the column's body text
 
 
@@ -740,6 +743,7 @@ def _lines(region: _Region) -> list[_Line]:
                 page=main.page,
                 cells=cells if region.table and len(row) > 1 else [],
                 mcids=[m for p in row for m in p.mcids],
+                header=all(p.header for p in row),
             )
         )
         row.clear()
@@ -778,6 +782,7 @@ class _Block:
     page: int = 0
     cells: list[str] = field(default_factory=list)
     x0: float = 0.0
+    header: bool = False  # begins in the top margin of its page (a banner, say)
 
 
 def _join_text(first: str, second: str) -> str:
@@ -918,7 +923,13 @@ def _blocks_from_lines(lines: list[_Line]) -> list[_Block]:
                     if line.x0 <= left + 2:
                         markers = []
                 current = _Block(
-                    "paragraph", line.text, line.size, line.bold, page=line.page, x0=line.x0
+                    "paragraph",
+                    line.text,
+                    line.size,
+                    line.bold,
+                    page=line.page,
+                    x0=line.x0,
+                    header=line.header,
                 )
             blocks.append(current)
         else:
@@ -1381,6 +1392,29 @@ def _largest_on_first_page(blocks: list[_Block]) -> str | None:
     return None
 
 
+def _headline(blocks: list[_Block]) -> str | None:
+    """A title among the first page's headings: of those in the largest type there
+    (a banner above the page aside), the longest that is not in capitals; agency
+    and department names above a notice's title are short."""
+    first_page = blocks[0].page if blocks else 0
+    heads = [
+        b
+        for b in blocks
+        if b.kind == "heading" and b.page == first_page and not b.header and b.size
+    ]
+    if not heads:
+        return None
+    largest = max(b.size for b in heads)
+    named = [
+        b
+        for b in heads
+        if b.size >= largest - 0.25 and not _in_capitals(b.text) and len(b.text.split()) >= 2
+    ]
+    if not named:
+        return None
+    return squash_spaces(max(named, key=lambda b: len(b.text)).text)
+
+
 def _first_words(blocks: list[_Block]) -> str | None:
     """A title for a PDF that states none: its first heading, else its first words."""
     first = next((b for b in blocks if b.kind == "heading"), None) or next(
@@ -1396,8 +1430,9 @@ def _first_words(blocks: list[_Block]) -> str | None:
 
 def _take_title(blocks: list[_Block]) -> str | None:
     """The document's own title: a top-level heading that comes first and only once."""
-    headings = [b for b in blocks if b.kind == "heading"]
-    if not headings or blocks[0] is not headings[0] or len(blocks) == 1:
+    body = [b for b in blocks if not b.header]  # a banner above the page is not its title
+    headings = [b for b in body if b.kind == "heading"]
+    if not headings or body[0] is not headings[0] or len(body) == 1:
         return None
     top = min(b.level for b in headings)
     first = headings[0]
@@ -1405,9 +1440,10 @@ def _take_title(blocks: list[_Block]) -> str | None:
     if first.level == top and len(tops) == 1 and first.page <= 2:
         blocks.remove(first)
         return squash_spaces(first.text)
-    if len(tops) == 2 and blocks[1] is tops[1] and len(blocks) > 2 and tops[1].page == first.page:
+    if len(tops) == 2 and body[1] is tops[1] and len(body) > 2 and tops[1].page == first.page:
         # A title set in two parts of the largest type: "CHAPTER 1" / "INTRODUCTION".
-        del blocks[:2]
+        blocks.remove(first)
+        blocks.remove(tops[1])
         return squash_spaces(first.text + " " + tops[1].text)
     return None
 
@@ -1590,7 +1626,7 @@ def _parse(source: Source) -> Parsed:
         # A stale title left in the metadata (a copied template, say): the page's own wins.
         visible_title = visible_title or _largest_on_first_page(blocks)
         meta_title = None if visible_title else meta_title
-    title = source.title or meta_title or visible_title or _first_words(blocks)
+    title = source.title or meta_title or visible_title or _headline(blocks) or _first_words(blocks)
     sections = _sections(blocks, title or "")
     return Parsed(sections, fields=fields, title=title, problems=problems)
 
