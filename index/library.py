@@ -376,7 +376,9 @@ def load_document(
     library folder), a file or sidecar whose links lead out of it is not read."""
     problems: list[Problem] = []
     try:
-        data = read_bounded(path, inside=inside)
+        named = formats.format_for(path.name)
+        limit = named.max_bytes if named is not None and named.max_bytes else MAX_FILE_BYTES
+        data = read_bounded(path, limit=limit, inside=inside)
     except FileRefused as exc:
         action = "skipped; split it into smaller files" if "limit" in str(exc) else "skipped"
         return None, [Problem(path, str(exc), action)]

@@ -64,6 +64,8 @@ class Format:
     version: str = "1"  # bump when the loader's output changes: indexes are refreshed
     # For a suffix several kinds share (.xml): does the start of the file say it is ours?
     recognise: Callable[[bytes], bool] | None = None
+    # Largest file read, when not the library's usual limit (a PDF's pictures make it big).
+    max_bytes: int | None = None
 
     def parse(self, source: Source) -> Parsed:
         parser: _Parser = importlib.import_module(self.module).parse
@@ -83,6 +85,7 @@ FORMATS: tuple[Format, ...] = (
     Format("docx", (".docx",), "index.formats.docx", text=False),
     Format("pdq-xml", (".xml",), "index.formats.pdq", text=False, recognise=_is_pdq),
     Format("epub", (".epub",), "index.formats.epub", text=False),
+    Format("pdf", (".pdf",), "index.formats.pdf", text=False, max_bytes=64 * 1024 * 1024),
 )
 
 

@@ -15,7 +15,19 @@ _LINE_START_SPECIAL = re.compile(r"^(\s*)([-+=]|\d{1,9}[.)])(?=\s|$)")
 def escape_markdown(text: str) -> str:
     """Escape text so Markdown shows it literally (no emphasis, links or lists)."""
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    # A bullet is hidden by a backslash before it; a number by one before its "." or
+    # ")", since CommonMark escapes only punctuation.
+    return _LINE_START_SPECIAL.sub(
+        lambda m: (
+            m.group(1)
+            + (
+                m.group(2)[:-1] + "\\" + m.group(2)[-1]
+                if m.group(2)[0].isdigit()
+                else "\\" + m.group(2)
+            )
+        ),
+        escaped,
+    )
 
 
 def slugify(text: str, limit: int = 60) -> str:
