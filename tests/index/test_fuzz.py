@@ -415,6 +415,13 @@ def test_indexing_killed_at_random_points_then_gives_the_clean_results(tmp_path:
         lib = tmp_path / f"lib{n}"
         shutil.copytree(lib0, lib)
         chains.append((lib, tmp_path / f"ix{n}"))
+    # How long one whole run takes here: every kill then falls inside a run.
+    started = time.monotonic()
+    whole = oncoref(
+        "index", "--no-bundled", "--library", str(lib0), "--index-dir", str(tmp_path / "t")
+    )
+    whole.communicate()
+    span = time.monotonic() - started
     kills = 0
     for round_ in range(4):
         running = []
@@ -425,7 +432,7 @@ def test_indexing_killed_at_random_points_then_gives_the_clean_results(tmp_path:
             args = ["index", "--no-bundled", "--library", str(lib), "--index-dir", str(ix)]
             if round_ == 2:
                 args.append("--rebuild")
-            running.append((oncoref(*args), rng.uniform(0.1, 1.2)))
+            running.append((oncoref(*args), rng.uniform(0.1, 0.8) * span))
         started = time.monotonic()
         for process, delay in running:
             time.sleep(max(0.0, started + delay - time.monotonic()))
@@ -509,7 +516,9 @@ def test_pathological_documents_take_a_small_multiple_of_an_ordinary_one(tmp_pat
     ordinary = min(_seconds_per_byte(fresh(tmp_path), _ordinary()) for _ in range(2))
     ratios = {}
     for name, make in PATHOLOGICAL.items():
-        ratios[name] = _seconds_per_byte(fresh(tmp_path), make()) / ordinary
+        text = make()  # the best of two, as for the ordinary one: a busy machine is fair
+        best = min(_seconds_per_byte(fresh(tmp_path), text) for _ in range(2))
+        ratios[name] = best / ordinary
     print("time against an ordinary document:", {k: round(v, 1) for k, v in ratios.items()})
     assert max(ratios.values()) < 12, ratios
 
