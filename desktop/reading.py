@@ -7,7 +7,6 @@ page; the window tells it what to open and listens to where it is.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -154,6 +153,8 @@ class ReadingPane(QWidget):
 
 def home_html(session: Session) -> str:
     """The library's front page: every document, by cancer type."""
+    from html import escape  # here: the first page a start shows is seldom home
+
     parts = [
         '<h1 class="title">OncoRef</h1>',
         "<p>Trusted cancer information that works without the internet. Pick a "

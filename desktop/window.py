@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.worker.indexed.connect(self._indexed)
         self.worker.progress.connect(self._progress)
         self.worker.failed.connect(self._failed)
+        self.worker.watching.connect(self._watch)
         self.worker_thread.start()
         self.open_library.emit(self.library_folders(), self.settings.last_read[0] or "")
 
@@ -310,7 +311,7 @@ class MainWindow(QMainWindow):
         self.status.busy("Reading the library…")
         self.open_library.emit(self.library_folders(), self.shown_doc or "")
 
-    def _opened(self, session: Session, pages: dict[str, str], watch: list[str]) -> None:
+    def _opened(self, session: Session, pages: dict[str, str]) -> None:
         first = self.session is None
         self.session = session
         self.contents.set_library(session.library, session.taxonomy)
@@ -323,7 +324,6 @@ class MainWindow(QMainWindow):
         if self.problems_dialog is not None:
             self.problems_dialog.set_problems(session.problems)
         self.status.show_problems(session.problems)
-        self.watcher.watch(watch)
         self.reading.set_session(session)
         documents = session.library.documents
         sections = sum(len(d.sections) for d in documents)
@@ -360,6 +360,9 @@ class MainWindow(QMainWindow):
 
     def _failed(self, message: str) -> None:
         self.status.failed(message)
+
+    def _watch(self, paths: list[str]) -> None:
+        self.watcher.watch(paths)
 
     def show_problems(self) -> None:
         if self.problems_dialog is None:

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 
 class SessionWorker(QObject):
-    # Session, {doc id: first page HTML}, paths to watch for changes
-    opened = Signal(object, dict, list)
+    opened = Signal(object, dict)  # Session, {doc id: first page HTML}
+    watching = Signal(list)  # the paths whose change means the library must be read again
     indexed = Signal(object)  # Session, now searchable
     progress = Signal(str)
     results = Signal(int, object)  # serial, SearchResult
@@ -73,7 +73,6 @@ class SessionWorker(QObject):
                 session.first_document() or ""
             )
             pages = {doc.id: session.page(doc.id)} if doc is not None else {}
-            watch = session.watch_list()
         except Cancelled:
             return  # the window is closing
         except Exception as exc:  # a library must never take the window down
@@ -81,16 +80,21 @@ class SessionWorker(QObject):
             return
         self._opening = session
         self._first_page = list(pages)
-        self.opened.emit(session, pages, watch)
+        self.opened.emit(session, pages)
 
     @Slot()
     def prepare_search(self) -> None:
-        """Save the start-up snapshot, then bring the index of the newest library up
-        to date; then searches run."""
+        """Save the start-up snapshot, list what to watch, then bring the index of the
+        newest library up to date; then searches run. (After the first paint: the
+        watch list walks the clinic's folders.)"""
         self._save_snapshot()
         session, self._opening = self._opening, None
         if session is None or QThread.currentThread().isInterruptionRequested():
             return
+        try:
+            self.watching.emit(session.watch_list())
+        except Exception as exc:  # a folder that cannot be walked only costs watching
+            self.progress.emit(f"Changes to the library folders are not followed: {exc}")
         import index.render.document  # noqa: F401  (so the window's first use does not wait)
 
         try:

@@ -11,7 +11,6 @@ import codecs
 import contextlib
 import dataclasses
 import gc
-import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,10 +19,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from index import formats
 from index.formats.markup import escape_markdown
-from index.meta import MetaReport, build_metadata, parse_yaml_mapping
 from index.model import Checkpoint, Document, Library, Problem, Section, Severity
 
 if TYPE_CHECKING:
+    from hashlib import _Hash
+
     from index.packs import InstalledPack
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -389,6 +389,12 @@ def load_document(
         kinds = [f.name for f in formats.FORMATS if path.suffix.lower() in f.suffixes]
         kind = f" (not {' or '.join(kinds)})" if kinds else ""
         return None, [Problem(path, f"not a document OncoRef can read{kind}", "skipped")]
+    # Here, not at the top: the folder walk (which the window's watch list uses at
+    # start-up) needs neither hashlib nor the metadata code and its YAML.
+    import hashlib
+
+    from index.meta import MetaReport, build_metadata
+
     hasher = hashlib.sha1(f"{fmt.name} {fmt.version}".encode() + b"\0" + data)
 
     sidecar_values, sidecar_lines, sidecar = _read_sidecar(path, hasher, problems, inside)
@@ -476,12 +482,14 @@ def _no_gc() -> Iterator[None]:
 
 
 def _read_sidecar(
-    path: Path, hasher: hashlib._Hash, problems: list[Problem], inside: Path | None
+    path: Path, hasher: _Hash, problems: list[Problem], inside: Path | None
 ) -> tuple[dict[str, Any], dict[str, int], Path]:
     """The fields of `NAME.meta.yaml` beside the document, if there is one."""
     sidecar = formats.sidecar_for(path)
     if not os.path.lexists(sidecar):
         return {}, {}, sidecar
+    from index.meta import MetaReport, parse_yaml_mapping
+
     report = MetaReport(sidecar)
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}

@@ -571,6 +571,8 @@ def test_a_clinic_folder_deleted_and_made_again_is_followed(
         shutil.rmtree(folder)
     assert "Eating well" not in [label for label, _, _ in tree_rows(window)]
     assert any("not found" in p.message for p in window.session.problems)
+    # The folder above is watched once the worker has listed what to watch.
+    qtbot.waitUntil(lambda: str(tmp_path) in window.watcher.watched(), timeout=20000)
     with qtbot.waitSignal(window.library_changed, timeout=20000):
         write(folder / "diet.md", "---\ntitle: Eating well again\n---\nSmall meals.\n")
     qtbot.waitUntil(
