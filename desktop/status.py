@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from index.model import Severity
@@ -13,12 +12,11 @@ if TYPE_CHECKING:
     from index.model import Problem
 
 
-class StatusArea(QObject):
+class StatusArea:
     """The status bar's parts: a summary, a busy indicator and a Problems button.
-    A QObject living on the window's thread, so the worker's signals reach it there."""
+    Called on the window's thread only (the window relays the worker's signals)."""
 
     def __init__(self, bar: QStatusBar) -> None:
-        super().__init__(bar)
         self.bar = bar
         self.summary = QLabel(bar)
         self.summary.setAccessibleName("Status")
@@ -34,7 +32,6 @@ class StatusArea(QObject):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.problems_button)
 
-    @Slot(str)
     def busy(self, message: str) -> None:
         self.progress.show()
         self.bar.showMessage(message, 4000)
@@ -43,7 +40,6 @@ class StatusArea(QObject):
         self.progress.hide()
         self.bar.clearMessage()
 
-    @Slot(str)
     def failed(self, message: str) -> None:
         self.progress.hide()
         self.bar.showMessage(message)

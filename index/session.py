@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index import formats
 from index.model import Checkpoint, Document, Problem, SearchResult, Section
 from index.paths import bundled_library_dir, cache_dir, pack_stores, prebuilt_index_dir
 
@@ -76,7 +75,9 @@ def _within_budget(section: Section) -> Section:
     return replace(section, body=body + note)
 
 
-@dataclass
+# Compared by identity and never printed whole: no generated __eq__ or __repr__
+# (each generated method costs start-up time to compile).
+@dataclass(eq=False, repr=False)
 class Session:
     """The open library with what reads, searches and renders it."""
 
@@ -132,6 +133,7 @@ class Session:
         folder below them and every document and sidecar in them: a change to any
         of them means the library must be read again. For a folder that is missing,
         the nearest folder above it."""
+        from index import formats
         from index.library import walk_entries
 
         paths: list[str] = []
