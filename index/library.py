@@ -386,8 +386,8 @@ def load_document(
         return None, [Problem(path, f"cannot read file: {_reason(exc)}", "skipped")]
     fmt = formats.format_for(path.name, data[:4096])
     if fmt is None:
-        kinds = [f.name for f in formats.FORMATS if path.suffix.lower() in f.suffixes]
-        kind = f" (not {' or '.join(kinds)})" if kinds else ""
+        kinds = [f.what or f.name for f in formats.FORMATS if path.suffix.lower() in f.suffixes]
+        kind = f": it is not {' or '.join(kinds)}" if kinds else ""
         return None, [Problem(path, f"not a document OncoRef can read{kind}", "skipped")]
     # Here, not at the top: the folder walk (which the window's watch list uses at
     # start-up) needs neither hashlib nor the metadata code and its YAML.

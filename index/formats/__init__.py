@@ -64,6 +64,8 @@ class Format:
     version: str = "1"  # bump when the loader's output changes: indexes are refreshed
     # For a suffix several kinds share (.xml): does the start of the file say it is ours?
     recognise: Callable[[bytes], bool] | None = None
+    # What a file must be, for a message when one with this suffix is not (see recognise).
+    what: str = ""
     # Largest file read, when not the library's usual limit (a PDF's pictures make it big).
     max_bytes: int | None = None
 
@@ -83,7 +85,14 @@ FORMATS: tuple[Format, ...] = (
     Format("text", (".txt",), "index.formats.text"),
     Format("html", (".html", ".htm", ".xhtml"), "index.formats.html", text=False),
     Format("docx", (".docx",), "index.formats.docx", text=False),
-    Format("pdq-xml", (".xml",), "index.formats.pdq", text=False, recognise=_is_pdq),
+    Format(
+        "pdq-xml",
+        (".xml",),
+        "index.formats.pdq",
+        text=False,
+        recognise=_is_pdq,
+        what="an NCI PDQ summary, the only XML OncoRef reads",
+    ),
     Format("epub", (".epub",), "index.formats.epub", text=False),
     Format("pdf", (".pdf",), "index.formats.pdf", text=False, max_bytes=64 * 1024 * 1024),
 )

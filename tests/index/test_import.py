@@ -202,7 +202,7 @@ def test_an_xml_file_that_is_not_a_pdq_summary_is_reported(tmp_path: Path) -> No
     library = load_library([tmp_path])
     assert [d.id for d in library.documents] == ["ok"]
     (problem,) = library.problems
-    assert problem.path.name == "settings.xml" and "pdq-xml" in problem.message
+    assert problem.path.name == "settings.xml" and "not an NCI PDQ summary" in problem.message
 
 
 def _docx(path: Path, build) -> Path:  # type: ignore[no-untyped-def]
