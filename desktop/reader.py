@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from index.model import GLOSSARY_SCHEME
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QFocusEvent, QKeyEvent
 
 READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
 
@@ -80,6 +80,8 @@ class Reader(QTextBrowser):
         self._anchors: list[tuple[float, str]] | None = []  # None: not measured yet
         self._opened_at: tuple[str | None, int] = (None, -1)
         self._search_marks: list[QTextEdit.ExtraSelection] = []
+        self._links: list[tuple[int, int, str]] | None = None  # None: not listed yet
+        self._leave_on_tab = False
         self._find_marks: list[QTextEdit.ExtraSelection] = []
         # Kept from the viewport's resize events: asking for viewport() makes PySide
         # load every QWidget class to find its type, which costs start-up ~13 ms.
@@ -92,6 +94,7 @@ class Reader(QTextBrowser):
 
     def show_html(self, html: str) -> None:
         self.setHtml(_dotted_terms(html))
+        self._links = None
         self._search_marks = []
         self._find_marks = []
         self._apply_marks()
@@ -113,6 +116,11 @@ class Reader(QTextBrowser):
         )
 
     def scroll_to_section(self, section: str | None) -> None:
+        """Show `section` at the top, with the caret at its start: a screen reader
+        starts reading there, and Tab goes on to the links that follow."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.anchor_position(section) if section else 0)
+        self.setTextCursor(cursor)
         if section:
             self.scrollToAnchor(section)
         else:
@@ -120,6 +128,13 @@ class Reader(QTextBrowser):
         # A section near the end cannot reach the top of the view; it is still the one
         # being read until the reader scrolls.
         self._opened_at = (section, self.verticalScrollBar().value())
+
+    def anchor_position(self, name: str) -> int:
+        """Where the anchor `name` is in the text (0 if it is not there)."""
+        for _, fragment in text_fragments(self.document()):
+            if name in fragment.charFormat().anchorNames():
+                return fragment.position()
+        return 0
 
     def current_section(self) -> str | None:
         section, scrolled = self._opened_at
@@ -189,7 +204,16 @@ class Reader(QTextBrowser):
         return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter on a term reached with Tab opens it, wherever the caret is drawn."""
+        """Enter on a term reached with Tab opens it, wherever the caret is drawn.
+        Esc leaves the links: the caret stays where the link was, and the next Tab
+        (or Shift+Tab) moves on out of the reader."""
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            cursor = self.textCursor()
+            if cursor.hasSelection():
+                cursor.setPosition(cursor.selectionStart())
+                self.setTextCursor(cursor)
+            self._leave_on_tab = True
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             cursor = self.textCursor()
             href = cursor.charFormat().anchorHref() if cursor.hasSelection() else ""
@@ -198,6 +222,58 @@ class Reader(QTextBrowser):
                 self.link_activated.emit(href, where)
                 return
         super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab moves to the next link after the caret (not the first of the page);
+        after the last link, or after Esc, it moves out of the reader."""
+        if self._leave_on_tab or not self.hasFocus():
+            self._leave_on_tab = False
+            return QWidget.focusNextPrevChild(self, next)
+        link = self.next_link(self.textCursor(), next)
+        if link is None:
+            return QWidget.focusNextPrevChild(self, next)
+        self.setTextCursor(link)
+        self.ensureCursorVisible()
+        return True
+
+    def next_link(self, after: QTextCursor, forward: bool = True) -> QTextCursor | None:
+        """A cursor selecting the whole link after (or before) `after`'s selection."""
+        if forward:
+            start = after.selectionEnd() if after.hasSelection() else after.position()
+        else:
+            start = after.selectionStart() if after.hasSelection() else after.position()
+        links = self.links()
+        if forward:
+            found = next(((a, b) for a, b, _ in links if a >= start), None)
+        else:
+            found = next(((a, b) for a, b, _ in reversed(links) if b <= start), None)
+        if found is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(found[0])
+        cursor.setPosition(found[1], QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def links(self) -> list[tuple[int, int, str]]:
+        """Every link of the page: (start, end, href), in reading order; a link cut
+        into several runs of text (a bold word inside it) is one link."""
+        if self._links is None:
+            links: list[tuple[int, int, str]] = []
+            for _, fragment in text_fragments(self.document()):
+                href = fragment.charFormat().anchorHref()
+                if not href:
+                    continue
+                start, end = fragment.position(), fragment.position() + fragment.length()
+                if links and links[-1][2] == href and links[-1][1] == start:
+                    links[-1] = (links[-1][0], end, href)
+                else:
+                    links.append((start, end, href))
+            self._links = links
+        return self._links
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._leave_on_tab = False
+        super().focusInEvent(event)
 
     # -- highlights --------------------------------------------------------------
 

@@ -54,14 +54,14 @@ class SearchPanel(QWidget):
 
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Search message")
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.linkActivated.connect(self._message_link)
 
         self.card = QLabel(self)
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.TextFormat.RichText)
-        self.card.setAccessibleName("Definition")
+        self.card.setAccessibleDescription("Definition")
+        self.card.setTextInteractionFlags(_LINKS_BY_KEYBOARD)
         self.card.setFrameShape(QLabel.Shape.StyledPanel)
         self.card.setMargin(8)
         self.card.linkActivated.connect(
@@ -229,6 +229,13 @@ class SearchPanel(QWidget):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        # A link in the message ("did you mean") is a Tab stop; plain words are not.
+        self.message.setTextInteractionFlags(
+            _LINKS_BY_KEYBOARD if "<a " in text else Qt.TextInteractionFlag.NoTextInteraction
+        )
+        self.message.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus if "<a " in text else Qt.FocusPolicy.NoFocus
+        )
 
 
 class _ResultList(QListWidget):
@@ -249,4 +256,9 @@ class _ResultList(QListWidget):
         return super().viewportEvent(event)
 
 
+_LINKS_BY_KEYBOARD = (
+    Qt.TextInteractionFlag.LinksAccessibleByMouse
+    | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    | Qt.TextInteractionFlag.TextSelectableByKeyboard
+)
 _EXAMPLE = "for example <i>gleevec side effects</i> or <i>blocked bowel stent</i>"

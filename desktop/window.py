@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("OncoRef")
         self._build_widgets()
         self._build_actions()
+        self._build_keyboard()
         self._restore_layout()
         self.status.busy("Opening the library…")
 
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
         )
         self.search_action = self._action("&Search…", self.focus_search, ["Ctrl+K", "Ctrl+L"])
         self.settings_action = self._action("&Settings…", self.show_settings, std.Preferences)
-        self.problems_action = self._action("&Problems…", self.show_problems)
+        self.problems_action = self._action("P&roblems…", self.show_problems)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
         tab_actions = []
         for number, name in enumerate(["Contents", "Search", "Glossary"]):
@@ -280,6 +281,26 @@ class MainWindow(QMainWindow):
         go_menu = menus.addMenu("&Go")
         for action in (self.back_action, self.forward_action, self.home_action):
             go_menu.addAction(action)
+
+    def _build_keyboard(self) -> None:
+        """F6 and Ctrl+Tab go round the sidebar, the search box and the reader; Tab
+        goes search box, sidebar tabs, contents filter, contents, reader."""
+        from desktop.access import FocusRegions, name_clear_buttons
+
+        self.regions = FocusRegions(
+            self,
+            [
+                (self.sidebar, lambda: self.sidebar.currentWidget() or self.sidebar),
+                (self.search_field, lambda: self.search_field),
+                (self.reading, lambda: self.reader),
+            ],
+        )
+        chain = [self.search_field, self.sidebar.tabBar(), self.contents.filter]
+        for first, second in zip(chain, [*chain[1:], self.contents.tree], strict=True):
+            QWidget.setTabOrder(first, second)
+        QWidget.setTabOrder(self.contents.tree, self.reader)
+        for edit in (self.search_field, self.contents.filter, self.find_bar.field):
+            name_clear_buttons(edit)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry

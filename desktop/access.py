@@ -1,0 +1,95 @@
+"""Keyboard, screen-reader and screen-size help shared by the window's parts.
+
+- `FocusRegions`: F6 / Shift+F6 (and Ctrl+Tab / Ctrl+Shift+Tab) move between the
+  big parts of the window (sidebar, search box, reader), as in a web browser.
+- `announce`: a screen reader says a short message without moving the focus
+  (results found, a handout saved).
+- `fit_to_screen`: a window or dialog never bigger than the screen's free area.
+- `name_clear_buttons`: the little clear button of a line edit gets a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton, QWidget
+
+NEXT_KEYS = ("F6", "Ctrl+Tab")
+PREVIOUS_KEYS = ("Shift+F6", "Ctrl+Shift+Tab", "Ctrl+Backtab")
+
+# Room kept free around a window the first time it opens, for the desktop's frame.
+SCREEN_MARGIN = 40
+
+
+class FocusRegions(QObject):
+    """Moves the keyboard focus from one part of `window` to the next, in a ring.
+
+    Each region is a pair: the widget the region spans, and a function that gives
+    the widget to focus in it (a sidebar's shown tab, say)."""
+
+    def __init__(
+        self, window: QWidget, regions: Sequence[tuple[QWidget, Callable[[], QWidget]]]
+    ) -> None:
+        super().__init__(window)
+        self.regions = list(regions)
+        for keys, step in ((NEXT_KEYS, 1), (PREVIOUS_KEYS, -1)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), window)
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.activated.connect(lambda s=step: self.move(s))
+
+    def current(self) -> int:
+        """The region holding the focus, or -1."""
+        focus = QApplication.focusWidget()
+        for number, (area, _) in enumerate(self.regions):
+            if focus is not None and (focus is area or area.isAncestorOf(focus)):
+                return number
+        return -1
+
+    def move(self, step: int) -> None:
+        here = self.current()
+        count = len(self.regions)
+        start = here if here >= 0 else (-1 if step > 0 else 0)
+        for offset in range(1, count + 1):
+            area, target = self.regions[(start + step * offset) % count]
+            widget = target()
+            if area.isVisible() and widget.isVisible() and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+
+
+def announce(widget: QWidget, message: str) -> None:
+    """Ask screen readers to say `message` now, politely, without moving the focus."""
+    if message:
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, message))
+
+
+def fit_to_screen(wanted: QSize, available: QSize, margin: int = SCREEN_MARGIN) -> QSize:
+    """`wanted`, made small enough to fit in `available` (a screen's free area, in
+    device-independent pixels) with a margin for the window frame."""
+    return QSize(
+        max(1, min(wanted.width(), available.width() - margin)),
+        max(1, min(wanted.height(), available.height() - margin)),
+    )
+
+
+def fit_widget(widget: QWidget, wanted: QSize) -> None:
+    """Resize a top-level window to `wanted`, or less on a small screen."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is None:
+        widget.resize(wanted)
+        return
+    widget.resize(fit_to_screen(wanted, screen.availableGeometry().size()))
+
+
+def name_clear_buttons(edit: QLineEdit, name: str = "Clear") -> None:
+    """A line edit's clear button is an unnamed tool button inside it: name it."""
+    edit.setClearButtonEnabled(True)
+    for button in edit.findChildren(QToolButton):
+        if not button.accessibleName():
+            button.setAccessibleName(name)
+    for action in edit.actions():
+        if not action.text():
+            action.setText(name)

@@ -1,0 +1,125 @@
+"""Keyboard-only use, screen-reader names, large text and small screens."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.settings import Settings
+from desktop.window import Location, MainWindow
+from tests.desktop.test_window import (  # noqa: F401  (fixtures)
+    GIST,
+    open_window,
+    settings,
+    shared_index,
+    wait_for_answer,
+)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, settings: Settings, shared_index: Path) -> MainWindow:  # noqa: F811
+    return open_window(qtbot, settings, shared_index)
+
+
+def focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def press(qtbot: QtBot, key: str) -> None:
+    sequence = QKeySequence(key)[0]
+    target = focused()
+    assert target is not None
+    qtbot.keyClick(target, sequence.key(), sequence.keyboardModifiers())
+
+
+def test_f6_and_ctrl_tab_go_round_sidebar_search_and_reader(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.activateWindow()
+    window.reader.setFocus()
+    qtbot.waitUntil(lambda: focused() is window.reader)
+    press(qtbot, "F6")
+    assert window.sidebar.isAncestorOf(focused())
+    press(qtbot, "F6")
+    assert focused() is window.search_field
+    press(qtbot, "F6")
+    assert focused() is window.reader
+    press(qtbot, "Shift+F6")
+    assert focused() is window.search_field
+    press(qtbot, "Ctrl+Tab")
+    assert focused() is window.reader
+    press(qtbot, "Ctrl+Shift+Tab")
+    assert focused() is window.search_field
+
+
+def test_tab_goes_from_the_caret_to_the_next_link_and_esc_leaves_the_links(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    doc = window.session.library.get(GIST)
+    section = doc.sections[len(doc.sections) // 2]
+    window.open_location(Location(GIST, section.id))
+    reader = window.reader
+    reader.setFocus()
+    qtbot.waitUntil(lambda: focused() is reader)
+    caret = reader.textCursor().position()
+    qtbot.keyClick(reader, Qt.Key.Key_Tab)
+    link = reader.textCursor()
+    assert link.hasSelection() and link.charFormat().anchorHref()
+    assert link.selectionStart() >= caret > 0  # not the first link of the page
+    qtbot.keyClick(reader, Qt.Key.Key_Tab)
+    assert reader.textCursor().selectionStart() > link.selectionStart()
+    qtbot.keyClick(reader, Qt.Key.Key_Escape)
+    assert not reader.textCursor().hasSelection() and focused() is reader
+    qtbot.keyClick(reader, Qt.Key.Key_Tab)
+    assert focused() is not reader  # out of the reader at once, not after 260 links
+
+
+def test_tab_reaches_the_contents_filter_and_the_tree(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_tab(0)
+    window.search_field.setFocus()
+    qtbot.waitUntil(lambda: focused() is window.search_field)
+    seen = []
+    for _ in range(6):
+        press(qtbot, "Tab")
+        seen.append(focused())
+    assert window.contents.filter in seen and window.contents.tree in seen
+    assert window.reader in seen
+    assert seen.index(window.contents.filter) < seen.index(window.contents.tree)
+
+
+def test_did_you_mean_and_see_also_are_links_the_keyboard_reaches(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    wait_for_answer(qtbot, window, "imatinib resistance")
+    panel = window.search
+    assert panel.result is not None and panel.result.hits
+    offered = dataclasses.replace(panel.result, message=None, did_you_mean="imatinib")
+    panel.show_result(panel.serial, offered)
+    message = panel.message
+    assert "Did you mean" in message.text()
+    assert message.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert message.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    wait_for_answer(qtbot, window, "gleevec")
+    card = window.search.card
+    assert card.isVisible() and "related:" in card.text()
+    assert card.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert card.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+
+
+def test_no_two_entries_of_a_menu_share_a_mnemonic(window: MainWindow) -> None:
+    for menu in window.menuBar().findChildren(QMenu):
+        letters = []
+        for action in menu.actions():
+            text = action.text().replace("&&", "")
+            if "&" in text:
+                letters.append(text[text.index("&") + 1].lower())
+        assert len(letters) == len(set(letters)), (menu.title(), letters)
+    menus = [a.text() for a in window.menuBar().actions()]
+    letters = [m[m.index("&") + 1].lower() for m in menus if "&" in m]
+    assert len(letters) == len(set(letters))
