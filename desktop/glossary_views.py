@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access import name_clear_buttons
 from desktop.theme import muted_color
 from index.glossary import CATEGORIES, DEFINITIONS_LABEL
 
@@ -121,8 +122,8 @@ class GlossaryPanel(QWidget):
         self._filled = False
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter the glossary")
-        self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName("Filter the glossary")
+        name_clear_buttons(self.filter)
         self.filter.textChanged.connect(self._filter)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Glossary terms")
@@ -130,6 +131,10 @@ class GlossaryPanel(QWidget):
         self.card = QTextBrowser(self)
         self.card.setOpenLinks(False)
         self.card.setAccessibleName("Definition")
+        self.card.setTextInteractionFlags(  # its words can be read with the arrow keys
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.card.anchorClicked.connect(lambda url: self.select(url.toString()[8:]))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

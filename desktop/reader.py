@@ -322,7 +322,7 @@ class FindBar(QWidget):
         self.field.textChanged.connect(self._changed)
         self.field.returnPressed.connect(self.next)
         self.count = QLabel(self)
-        self.count.setAccessibleName("Matches")
+        self.count.setAccessibleDescription("Matches")
         self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("999 of 999") + 8)
         previous = _tool_button("Previous", "Previous match (Shift+F3)", self.previous, self)
         following = _tool_button("Next", "Next match (F3)", self.next, self)

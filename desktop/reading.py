@@ -42,7 +42,7 @@ class ReadingPane(QWidget):
         self.find_bar = FindBar(self.reader, self)
         self.disclaimer = QLabel(f"<b>Please note:</b> {DISCLAIMER}", self)
         self.disclaimer.setObjectName("disclaimer")
-        self.disclaimer.setAccessibleName("Note")
+        self.disclaimer.setAccessibleDescription("Note")  # its name is its text
         self.disclaimer.setWordWrap(True)
         self.disclaimer.setContentsMargins(10, 5, 10, 5)
         self.disclaimer.setAutoFillBackground(True)

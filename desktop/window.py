@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -301,6 +302,8 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.contents.tree, self.reader)
         for edit in (self.search_field, self.contents.filter, self.find_bar.field):
             name_clear_buttons(edit)
+        for more in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            more.setAccessibleName("More tools")
 
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -123,3 +123,71 @@ def test_no_two_entries_of_a_menu_share_a_mnemonic(window: MainWindow) -> None:
     menus = [a.text() for a in window.menuBar().actions()]
     letters = [m[m.index("&") + 1].lower() for m in menus if "&" in m]
     assert len(letters) == len(set(letters))
+
+
+def accessible(widget: QWidget) -> QAccessibleInterface:
+    face = QAccessible.queryAccessibleInterface(widget)
+    assert face is not None
+    return face
+
+
+def name_of(widget: QWidget) -> str:
+    return accessible(widget).text(QAccessible.Text.Name)
+
+
+def test_labels_read_as_their_text(qtbot: QtBot, window: MainWindow) -> None:
+    summary = window.status.summary
+    assert "documents" in summary.text() and "sections" in summary.text()
+    assert name_of(summary) == summary.text()
+    note = name_of(window.disclaimer)
+    assert "not medical advice" in note and note != "Note"
+    wait_for_answer(qtbot, window, "gleevec")
+    assert name_of(window.search.message).endswith("found")
+    card = name_of(window.search.card)
+    assert "imatinib" in card.lower() and card != "Definition"
+
+
+def test_every_control_has_a_name(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_tab(2)
+    window.show_tab(1)
+    window.show_tab(0)
+    nameless = []
+    for widget in window.findChildren(QWidget):
+        face = accessible(widget)
+        if (
+            face.role()
+            in (
+                QAccessible.Role.PushButton,
+                QAccessible.Role.CheckBox,
+                QAccessible.Role.ButtonMenu,
+                QAccessible.Role.EditableText,
+                QAccessible.Role.ComboBox,
+                QAccessible.Role.List,
+                QAccessible.Role.Tree,
+            )
+            and not face.state().invisible
+        ):
+            if not face.text(QAccessible.Text.Name).strip():
+                nameless.append((type(widget).__name__, widget.objectName()))
+    assert nameless == []
+
+
+def test_handout_ticks_are_announced_as_checked(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_location(Location(GIST))
+    window.show_handout()
+    dialog = window.handout_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.set_chosen([])
+    item = dialog.tree.topLevelItem(0)
+
+    def cell() -> QAccessibleInterface:
+        face = accessible(dialog.tree)
+        cells = [face.child(i) for i in range(face.childCount())]
+        found = [c for c in cells if c.text(QAccessible.Text.Name) == item.text(0)]
+        assert found, [c.text(QAccessible.Text.Name) for c in cells[:4]]
+        return found[0]
+
+    assert cell().state().checkable and not cell().state().checked
+    item.setCheckState(0, Qt.CheckState.Checked)
+    assert cell().state().checked
