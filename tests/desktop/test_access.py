@@ -166,9 +166,8 @@ def test_every_control_has_a_name(qtbot: QtBot, window: MainWindow) -> None:
                 QAccessible.Role.Tree,
             )
             and not face.state().invisible
-        ):
-            if not face.text(QAccessible.Text.Name).strip():
-                nameless.append((type(widget).__name__, widget.objectName()))
+        ) and not face.text(QAccessible.Text.Name).strip():
+            nameless.append((type(widget).__name__, widget.objectName()))
     assert nameless == []
 
 
