@@ -12,8 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QFont,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton, QWidget
 
 NEXT_KEYS = ("F6", "Ctrl+Tab")
@@ -58,6 +64,45 @@ class FocusRegions(QObject):
             if area.isVisible() and widget.isVisible() and widget.isEnabled():
                 widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return
+
+
+# Each text-size step is a tenth of the system's size: step 10 is 200 %.
+TEXT_STEP = 0.1
+_system_font: QFont | None = None
+
+
+def text_scale(steps: int) -> float:
+    return max(0.5, 1.0 + TEXT_STEP * steps)
+
+
+def set_text_size(steps: int) -> None:
+    """The whole application's text (window, popups, dialogs, tooltips and the
+    reader, whose headings are relative to it) at `steps` from the system's size."""
+    global _system_font
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    if _system_font is None:
+        _system_font = QFont(app.font())
+    font = QFont(_system_font)
+    scale = text_scale(steps)
+    if _system_font.pointSizeF() > 0:
+        font.setPointSizeF(round(_system_font.pointSizeF() * scale * 4) / 4)
+    else:
+        font.setPixelSize(max(6, round(_system_font.pixelSize() * scale)))
+    if font != app.font():
+        app.setFont(font)
+        # Every widget takes the new size now (Qt posts it), so sizes and places
+        # measured next are the new ones.
+        QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
+
+
+def system_font() -> QFont:
+    """The font the system gave the application, before any text-size step."""
+    app = QApplication.instance()
+    if _system_font is not None:
+        return QFont(_system_font)
+    return QFont(app.font()) if isinstance(app, QApplication) else QFont()
 
 
 def announce(widget: QWidget, message: str) -> None:

@@ -86,6 +86,7 @@ class DefinitionPopup(QFrame):
 
     def show_entry(self, entry: GlossaryEntry, at: QPoint | None = None) -> None:
         self.entry = entry
+        self.text.setFixedWidth(self.fontMetrics().averageCharWidth() * 48)  # at today's size
         self.text.setText(entry_html(entry))
         self.setAccessibleDescription(f"{entry.term}: {entry.definition}")
         self.adjustSize()

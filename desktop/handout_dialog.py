@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QSize, QStandardPaths, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access import fit_widget
 from desktop.handout import new_printer, print_handout, save_pdf
 from desktop.settings import Settings
 from index.boilerplate import extra_sections, own_extra_ids, usual_sections
@@ -126,7 +127,7 @@ class HandoutDialog(QDialog):
         layout.addWidget(self.words)
         layout.addWidget(self.clinic)
         layout.addLayout(buttons)
-        self.resize(560, 620)
+        fit_widget(self, QSize(560, 620))
         extra = extra_sections(doc)
         start = current_section if current_section in self._items else None
         if start in extra:  # reading the summary's citation: print the summary
@@ -201,7 +202,7 @@ class HandoutDialog(QDialog):
         dialog = QPrintPreviewDialog(self.printer, self)
         dialog.setWindowTitle(f"Preview: {self.doc.title}")
         dialog.paintRequested.connect(lambda printer: print_handout(handout, printer))
-        dialog.resize(900, 1000)
+        fit_widget(dialog, QSize(900, 1000))
         dialog.finished.connect(dialog.deleteLater)
         self.preview_dialog = dialog
         dialog.open()

@@ -170,13 +170,28 @@ class Reader(QTextBrowser):
             root.setFrameFormat(fmt)
             self._anchors = None
 
-    def zoom_by(self, steps: int) -> None:
-        if steps > 0:
-            self.zoomIn(steps)
-        elif steps < 0:
-            self.zoomOut(-steps)
-        self._anchors = None
-        self._fit_column()
+    def top_position(self) -> int:
+        """The place in the text at the top of the view."""
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    def show_position_at_top(self, position: int) -> None:
+        """Scroll so that the line holding `position` is at the top (after a zoom,
+        the reader keeps its place)."""
+        doc = self.document()
+        block = doc.findBlock(position)
+        layout = doc.documentLayout()
+        layout.blockBoundingRect(doc.lastBlock())  # the whole page laid out: a true range
+        top = layout.blockBoundingRect(block).top()
+        line = block.layout().lineForTextPosition(position - block.position())
+        if line.isValid():
+            top += line.y()
+        self.verticalScrollBar().setValue(int(top))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size changed
+            self._anchors = None
+            self._fit_column()
 
     # -- links and tooltips ------------------------------------------------------
 

@@ -249,6 +249,11 @@ class _ResultList(QListWidget):
         super().__init__(parent)
         self.viewport_width = 0
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size changed: wrap again
+            self.viewport_resized.emit()
+
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.viewport_width = event.size().width()  # type: ignore[attr-defined]

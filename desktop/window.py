@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
 
         self.reading = ReadingPane(self.settings, self)
         self.reading.shown.connect(self._shown)
+        self.reading.text_size_changed.connect(self._fit_sidebar)
         self.reader = self.reading.reader
         self.reader.link_activated.connect(self._link)
         self.reader.term_tooltip.connect(self._term_tooltip)
@@ -120,7 +121,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.reading)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 760])
+        self._fit_sidebar()
+        self.splitter.setSizes([self.sidebar.minimumWidth() * 3 // 2, 760])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -305,12 +307,19 @@ class MainWindow(QMainWindow):
         for more in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
             more.setAccessibleName("More tools")
 
+    def _fit_sidebar(self) -> None:
+        """The sidebar is never narrower than its tabs' names, at any text size."""
+        tabs = self.sidebar.tabBar().sizeHint().width()
+        self.sidebar.setMinimumWidth(max(tabs + 8, self.fontMetrics().averageCharWidth() * 30))
+
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 780)
+            from desktop.access import fit_widget
+
+            fit_widget(self, QSize(1180, 780))
         splitter = self.settings.splitter
         if not splitter.isEmpty():
             self.splitter.restoreState(splitter)

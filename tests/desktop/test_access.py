@@ -6,11 +6,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.access import fit_to_screen
 from desktop.settings import Settings
 from desktop.window import Location, MainWindow
 from tests.desktop.test_window import (  # noqa: F401  (fixtures)
@@ -190,3 +191,73 @@ def test_handout_ticks_are_announced_as_checked(qtbot: QtBot, window: MainWindow
     assert cell().state().checkable and not cell().state().checked
     item.setCheckState(0, Qt.CheckState.Checked)
     assert cell().state().checked
+
+
+def test_one_text_size_for_the_whole_window_kept_and_remembered(
+    qtbot: QtBot,
+    window: MainWindow,
+    settings: Settings,  # noqa: F811
+    shared_index: Path,  # noqa: F811
+) -> None:
+    doc = window.session.library.get(GIST)
+    section = doc.sections[len(doc.sections) // 2]
+    window.open_location(Location(GIST, section.id))
+    wait_for_answer(qtbot, window, "gleevec")
+    window.show_tab(0)
+    reader = window.reader
+    place = reader.top_position()
+    parts = {
+        "tree": window.contents.tree,
+        "reader": reader,
+        "results": window.search.list,
+        "search box": window.search_field,
+    }
+    before = {name: w.fontInfo().pointSizeF() for name, w in parts.items()}
+    for _ in range(10):  # 200 %
+        window.zoom_in_action.trigger()
+    after = {name: w.fontInfo().pointSizeF() for name, w in parts.items()}
+    for name in parts:
+        assert after[name] >= before[name] * 1.9, name
+    assert QApplication.font().pointSizeF() >= 1.9 * before["tree"]
+    # The same words are at the top as before: the place is kept.
+    assert abs(reader.top_position() - place) < 200
+    assert reader.current_section() == section.id
+    # The sidebar's tabs are not cut off.
+    tabs = window.sidebar.tabBar()
+    assert window.sidebar.width() >= tabs.sizeHint().width()
+    window.close()
+    again = open_window(qtbot, settings, shared_index)
+    assert again.reading.zoom == 10
+    assert again.reader.fontInfo().pointSizeF() == after["reader"]
+    again.zoom_reset_action.trigger()
+    assert again.reader.fontInfo().pointSizeF() == before["reader"]
+
+
+@pytest.mark.parametrize(
+    ("available", "wanted", "expected"),
+    [
+        (QSize(1366, 738), QSize(1180, 780), QSize(1180, 698)),  # a laptop, 1x
+        (QSize(960, 510), QSize(1180, 780), QSize(920, 470)),  # 1920 x 1080 at 2x
+        (QSize(2560, 1400), QSize(560, 620), QSize(560, 620)),  # room to spare
+    ],
+)
+def test_windows_fit_the_free_area_of_the_screen(
+    available: QSize, wanted: QSize, expected: QSize
+) -> None:
+    assert fit_to_screen(wanted, available) == expected
+
+
+def test_the_window_and_dialogs_fit_a_small_screen(qtbot: QtBot, window: MainWindow) -> None:
+    screen = window.screen().availableGeometry().size()  # 800 x 600 offscreen
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    window.open_location(Location(GIST))
+    window.show_handout()
+    window.show_settings()
+    window.show_problems()
+    small = QSize(960, 510)  # 1920 x 1080 at 2x, less a panel
+    for dialog in (window.handout_dialog, window.settings_dialog, window.problems_dialog):
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
+        need = dialog.minimumSizeHint()
+        assert need.width() <= small.width() and need.height() <= small.height(), dialog
