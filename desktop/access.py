@@ -12,15 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
     QFont,
     QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
     QShortcut,
 )
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton, QWidget
+
+from desktop.theme import FOCUS_WIDTH, focus_color
 
 NEXT_KEYS = ("F6", "Ctrl+Tab")
 PREVIOUS_KEYS = ("Shift+F6", "Ctrl+Shift+Tab", "Ctrl+Backtab")
@@ -138,3 +144,95 @@ def name_clear_buttons(edit: QLineEdit, name: str = "Clear") -> None:
     for action in edit.actions():
         if not action.text():
             action.setText(name)
+
+
+class FocusRing(QWidget):
+    """A ring of FOCUS_WIDTH pixels around the widget with the keyboard focus, in a
+    colour at least 3:1 against the window (the style's own focus marks are thin
+    and faint). It lies over the window and lets the mouse through."""
+
+    _instance: FocusRing | None = None
+    _following = False
+
+    @classmethod
+    def install(cls) -> FocusRing | None:
+        """The ring, made if needed, following the focus from now on."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return None
+        if not cls._following:
+            cls._following = True
+            app.focusChanged.connect(cls._focus_changed)
+        if cls._instance is None or not shiboken6.isValid(cls._instance):
+            cls._instance = cls()  # (the last one went with the window it was in)
+            cls._instance.follow(None, app.focusWidget())
+        return cls._instance
+
+    @classmethod
+    def _focus_changed(cls, old: QWidget | None, new: QWidget | None) -> None:
+        ring = cls.install()
+        if ring is not None:
+            ring.follow(old, new)
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.target: QWidget | None = None
+        self._watched: list[QWidget] = []
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("")
+
+    def follow(self, old: QWidget | None, new: QWidget | None) -> None:
+        for watched in self._watched:
+            if shiboken6.isValid(watched):
+                watched.removeEventFilter(self)
+        self._watched = []
+        self.target = new if new is not None and not new.isWindow() else None
+        if self.target is None:
+            self.hide()
+            return
+        # The widget and every one around it: a splitter moved moves the widget too.
+        widget: QWidget | None = self.target
+        while widget is not None and not widget.isWindow():
+            widget.installEventFilter(self)
+            self._watched.append(widget)
+            widget = widget.parentWidget()
+        self.place()
+
+    def place(self) -> None:
+        target = self.target
+        if target is None or not target.isVisible():
+            self.hide()
+            return
+        window = target.window()
+        if self.parentWidget() is not window:
+            self.setParent(window)
+        width = FOCUS_WIDTH
+        corner = target.mapTo(window, target.rect().topLeft())
+        self.setGeometry(
+            corner.x() - width,
+            corner.y() - width,
+            target.width() + 2 * width,
+            target.height() + 2 * width,
+        )
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+        ):
+            self.place()
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        pen = QPen(focus_color(self.palette()), FOCUS_WIDTH)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        half = FOCUS_WIDTH / 2
+        painter.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))

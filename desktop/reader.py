@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
     QKeySequence,
+    QPalette,
     QShortcut,
     QTextBlock,
     QTextCharFormat,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.theme import mark_colors
 from index.model import GLOSSARY_SCHEME
 
 if TYPE_CHECKING:
@@ -295,8 +296,7 @@ class Reader(QTextBrowser):
     def highlight_words(self, words: list[str]) -> int:
         """Mark every whole-word occurrence of `words` (the matches of a search)."""
         marks = []
-        fmt = QTextCharFormat()
-        fmt.setBackground(QColor(255, 214, 10, 150))
+        fmt = _mark_format(self.palette(), "search")
         fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
         flags = QTextDocument.FindFlag.FindWholeWords
         for word in sorted(set(words), key=len, reverse=True):
@@ -409,10 +409,8 @@ class FindBar(QWidget):
             self.count.setText("No matches")
         else:
             self.count.setText(f"{self.current + 1} of {len(self.matches)}")
-        every = QTextCharFormat()
-        every.setBackground(QColor(255, 214, 10, 110))
-        this = QTextCharFormat()
-        this.setBackground(QColor(255, 140, 0, 200))
+        every = _mark_format(self.reader.palette(), "find")
+        this = _mark_format(self.reader.palette(), "find current")
         marks = []
         for i, cursor in enumerate(self.matches):
             mark = QTextEdit.ExtraSelection()
@@ -423,6 +421,14 @@ class FindBar(QWidget):
         if self.matches:
             self.reader.setTextCursor(_collapsed(self.matches[self.current]))
             self.reader.ensureCursorVisible()
+
+
+def _mark_format(palette: QPalette, kind: str) -> QTextCharFormat:
+    ink, background = mark_colors(palette)[kind]
+    fmt = QTextCharFormat()
+    fmt.setBackground(background)
+    fmt.setForeground(ink)
+    return fmt
 
 
 def _collapsed(cursor: QTextCursor) -> QTextCursor:

@@ -6,7 +6,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.glossary_views import entry_html
-from desktop.theme import as_rich_text, muted_color
+from desktop.theme import as_rich_text, muted_color, result_tint
 
 if TYPE_CHECKING:
     from index.model import SearchHit, SearchResult
@@ -196,19 +196,7 @@ class SearchPanel(QWidget):
     def _soft_selection(self) -> None:
         """A tinted selection, so the rich text in each result stays readable."""
         palette = self.list.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        accent = palette.color(QPalette.ColorRole.Highlight)
-        tint = QColor(
-            *(
-                round(b + (a - b) * 0.22)
-                for a, b in zip(
-                    (accent.red(), accent.green(), accent.blue()),
-                    (base.red(), base.green(), base.blue()),
-                    strict=True,
-                )
-            )
-        )
-        palette.setColor(QPalette.ColorRole.Highlight, tint)
+        palette.setColor(QPalette.ColorRole.Highlight, result_tint(palette))
         palette.setColor(QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text))
         self.list.setPalette(palette)
         self._muted = muted_color(palette)

@@ -288,7 +288,9 @@ class MainWindow(QMainWindow):
     def _build_keyboard(self) -> None:
         """F6 and Ctrl+Tab go round the sidebar, the search box and the reader; Tab
         goes search box, sidebar tabs, contents filter, contents, reader."""
-        from desktop.access import FocusRegions, name_clear_buttons
+        from desktop.access import FocusRegions, FocusRing, name_clear_buttons
+
+        FocusRing.install()
 
         self.regions = FocusRegions(
             self,

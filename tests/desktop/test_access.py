@@ -7,12 +7,22 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleInterface, QKeySequence
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QColor, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.access import fit_to_screen
+from desktop.access import FocusRing, fit_to_screen
+from desktop.app import make_application
 from desktop.settings import Settings
+from desktop.theme import (
+    FOCUS_WIDTH,
+    color_pairs,
+    contrast,
+    dark_palette,
+    focus_color,
+    light_palette,
+    mark_colors,
+)
 from desktop.window import Location, MainWindow
 from tests.desktop.test_window import (  # noqa: F401  (fixtures)
     GIST,
@@ -261,3 +271,46 @@ def test_the_window_and_dialogs_fit_a_small_screen(qtbot: QtBot, window: MainWin
         assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
         need = dialog.minimumSizeHint()
         assert need.width() <= small.width() and need.height() <= small.height(), dialog
+
+
+@pytest.mark.parametrize("palette", [light_palette, dark_palette])
+def test_every_colour_pair_meets_wcag_aa(palette) -> None:  # type: ignore[no-untyped-def]
+    QApplication.instance() or make_application()
+    failing = [
+        f"{what}: {fg.name()} on {bg.name()} is {contrast(fg, bg):.2f}:1, needs {least}"
+        for what, fg, bg, least in color_pairs(palette())
+        if contrast(fg, bg) < least
+    ]
+    assert failing == []
+
+
+def test_contrast_is_measured_as_wcag_says() -> None:
+    assert contrast(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21.0)
+    assert contrast(QColor("#777777"), QColor("#ffffff")) == pytest.approx(4.48, abs=0.01)
+    assert contrast(QColor("#ffffff"), QColor("#ffffff")) == 1.0
+
+
+def test_the_reader_marks_use_the_checked_colours(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_location(Location(GIST), highlight=["imatinib"])
+    marks = window.reader.extraSelections()
+    assert marks
+    ink, background = mark_colors(window.reader.palette())["search"]
+    assert marks[0].format.background().color() == background
+    assert marks[0].format.foreground().color() == ink
+
+
+def test_the_focus_is_ringed_thick_and_clear(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    for widget in (window.search_field, window.reader, window.contents.tree):
+        widget.setFocus()
+        qtbot.waitUntil(lambda w=widget: focused() is w)
+        ring = FocusRing.install()
+        assert ring is not None and ring.isVisible() and ring.target is widget
+        inside = ring.geometry().adjusted(FOCUS_WIDTH, FOCUS_WIDTH, -FOCUS_WIDTH, -FOCUS_WIDTH)
+        assert inside == widget.geometry().translated(
+            widget.mapTo(window, widget.rect().topLeft()) - widget.pos()
+        )
+        image = ring.grab().toImage()
+        edge = QColor(image.pixel(image.width() // 2, 1))
+        assert edge == focus_color(window.palette())
+        assert FOCUS_WIDTH >= 2
