@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAccessible,
     QKeySequence,
     QPalette,
     QShortcut,
@@ -35,6 +36,8 @@ from index.model import GLOSSARY_SCHEME
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFocusEvent, QKeyEvent
+
+    from desktop.reader_access import ReaderMarks
 
 READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
 
@@ -83,6 +86,7 @@ class Reader(QTextBrowser):
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._links: list[tuple[int, int, str]] | None = None  # None: not listed yet
         self._leave_on_tab = False
+        self._marks: ReaderMarks | None = None  # links and headings for screen readers
         self._find_marks: list[QTextEdit.ExtraSelection] = []
         # Kept from the viewport's resize events: asking for viewport() makes PySide
         # load every QWidget class to find its type, which costs start-up ~13 ms.
@@ -96,11 +100,21 @@ class Reader(QTextBrowser):
     def show_html(self, html: str) -> None:
         self.setHtml(_dotted_terms(html))
         self._links = None
+        if self._marks is not None or QAccessible.isActive():
+            self.accessible_marks().refresh()
         self._search_marks = []
         self._find_marks = []
         self._apply_marks()
         self._anchors = None
         self._fit_column()
+
+    def accessible_marks(self) -> ReaderMarks:
+        """The page's links and headings as objects a screen reader can find."""
+        if self._marks is None:
+            from desktop.reader_access import ReaderMarks
+
+            self._marks = ReaderMarks(self)
+        return self._marks
 
     def loadResource(self, kind: int, url: QUrl | str) -> object:
         """Nothing is ever fetched: no remote images, no local files either."""
@@ -228,6 +242,8 @@ class Reader(QTextBrowser):
             if cursor.hasSelection():
                 cursor.setPosition(cursor.selectionStart())
                 self.setTextCursor(cursor)
+            if self._marks is not None:
+                self._marks.unfocus()
             self._leave_on_tab = True
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -250,6 +266,8 @@ class Reader(QTextBrowser):
             return QWidget.focusNextPrevChild(self, next)
         self.setTextCursor(link)
         self.ensureCursorVisible()
+        if self._marks is not None or QAccessible.isActive():
+            self.accessible_marks().focus_link(link.selectionStart())
         return True
 
     def next_link(self, after: QTextCursor, forward: bool = True) -> QTextCursor | None:
@@ -289,6 +307,8 @@ class Reader(QTextBrowser):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         self._leave_on_tab = False
+        if QAccessible.isActive():
+            self.accessible_marks().refresh()
         super().focusInEvent(event)
 
     # -- highlights --------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,36 @@ def test_the_focus_is_ringed_thick_and_clear(qtbot: QtBot, window: MainWindow) -
         edge = QColor(image.pixel(image.width() // 2, 1))
         assert edge == focus_color(window.palette())
         assert FOCUS_WIDTH >= 2
+
+
+def test_the_reader_shows_screen_readers_its_links_and_headings(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.open_location(Location(GIST))
+    reader = window.reader
+    marks = reader.accessible_marks()
+    marks.refresh(force=True)
+    page = window.session.page(window.reading.shown_page)
+    hrefs = re.findall(r'<a [^>]*href="([^"]+)"', page)
+    headings = re.findall(r"<h[1-6][ >]", page)
+    face = accessible(reader)
+    children = [face.child(i) for i in range(face.childCount())]
+    shown = [c for c in children if not c.state().invisible]
+    links = [c for c in shown if c.role() == QAccessible.Role.Link]
+    heads = [c for c in shown if c.role() == QAccessible.Role.Heading]
+    assert len(links) == len(hrefs) > 200  # every marked term and link
+    assert len(heads) == len(headings) > 20
+    assert heads[0].text(QAccessible.Text.Name) == window.session.library.get(GIST).title
+    assert all(link.text(QAccessible.Text.Name).strip() for link in links)
+    assert face.role() in (QAccessible.Role.StaticText, QAccessible.Role.EditableText)
+    assert face.textInterface() is not None  # still read as text
+    # Tab to a link: its stand-in is the focused object.
+    reader.setFocus()
+    qtbot.waitUntil(lambda: focused() is reader)
+    qtbot.keyClick(reader, Qt.Key.Key_Tab)
+    start = reader.textCursor().selectionStart()
+    now = [c for c in links if c.state().focused]
+    assert len(now) == 1
+    words = reader.textCursor().selectedText().strip()
+    assert now[0].text(QAccessible.Text.Name) == " ".join(words.split())
+    assert marks.visible()[[m.start for m in marks.visible()].index(start)].focused
