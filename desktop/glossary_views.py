@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.access import name_clear_buttons
+from desktop.access import announce, name_clear_buttons
 from desktop.theme import muted_color
 from index.glossary import CATEGORIES, DEFINITIONS_LABEL
 
@@ -94,6 +94,7 @@ class DefinitionPopup(QFrame):
             self.move(_on_screen(at, self.sizeHint().width(), self.sizeHint().height()))
         self.show()
         self.button.setFocus()
+        announce(self, f"{entry.term}: {entry.definition}")
 
     def _related(self, href: str) -> None:
         entry = self.glossary.lookup(href.removeprefix("related:"))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.access import fit_widget
+from desktop.access import announce, fit_widget
 from desktop.handout import new_printer, print_handout, save_pdf
 from desktop.settings import Settings
 from index.boilerplate import extra_sections, own_extra_ids, usual_sections
@@ -239,4 +239,5 @@ class HandoutDialog(QDialog):
             QMessageBox.warning(self, "The handout was not made", str(exc))
             return False
         self.summary.setText(f"{done} {pages} page{'s' * (pages != 1)}")
+        announce(self.summary, self.summary.text())
         return True

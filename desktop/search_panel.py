@@ -6,7 +6,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access import announce
 from desktop.glossary_views import entry_html
 from desktop.theme import as_rich_text, muted_color, result_tint
 
@@ -152,6 +153,11 @@ class SearchPanel(QWidget):
             self._add(hit)
         if self.list.count():
             self.list.setCurrentRow(0)
+        # Said aloud by a screen reader, wherever the focus is (the search box).
+        heard = QTextDocumentFragment.fromHtml(note).toPlainText() if note else "Nothing found"
+        if result.definition is not None:
+            heard += f". {result.definition.term}: {result.definition.definition}"
+        announce(self.message, heard)
 
     def open_current(self) -> None:
         """Enter in the search box opens the selected (or first) result."""

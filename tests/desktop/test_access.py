@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleInterface, QColor, QKeySequence
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QAccessibleInterface,
+    QColor,
+    QKeySequence,
+)
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -348,3 +355,44 @@ def test_the_reader_shows_screen_readers_its_links_and_headings(
     words = reader.textCursor().selectedText().strip()
     assert now[0].text(QAccessible.Text.Name) == " ".join(words.split())
     assert marks.visible()[[m.start for m in marks.visible()].index(start)].focused
+
+
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What screen readers were asked to say."""
+    said: list[str] = []
+    original = QAccessible.updateAccessibility
+
+    def listen(event: QAccessibleEvent) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            said.append(event.message())
+        original(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
+    return said
+
+
+def test_arriving_results_and_did_you_mean_are_announced(
+    qtbot: QtBot, window: MainWindow, heard: list[str]
+) -> None:
+    wait_for_answer(qtbot, window, "gleevec")
+    assert any(re.match(r"\d+ sections? found\. (imatinib|Gleevec)", h, re.I) for h in heard), heard
+    panel = window.search
+    offered = dataclasses.replace(panel.result, message=None, did_you_mean="imatinib")
+    panel.show_result(panel.serial, offered)
+    assert heard[-1].startswith("Did you mean imatinib?")
+
+
+def test_an_opened_definition_and_a_saved_handout_are_announced(
+    qtbot: QtBot, window: MainWindow, heard: list[str], tmp_path: Path
+) -> None:
+    window.open_location(Location(GIST))
+    entry = window.session.glossary.lookup("imatinib")
+    window.popup.show_entry(entry)
+    assert heard[-1] == f"{entry.term}: {entry.definition}"
+    window.popup.hide()
+    window.show_handout()
+    dialog = window.handout_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.save(tmp_path / "handout.pdf")
+    assert re.match(r"Saved handout\.pdf: \d+ pages?", heard[-1])
