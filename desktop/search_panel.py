@@ -182,7 +182,10 @@ class SearchPanel(QWidget):
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         item = QListWidgetItem()
         item.setData(HIT_ROLE, hit)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}, in {hit.title}")
+        snippet = QTextDocumentFragment.fromHtml(hit.snippet).toPlainText()
+        item.setData(  # what a screen reader says: the heading, where it is, the snippet
+            Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}. In {where}. {snippet}"
+        )
         item.setToolTip(as_rich_text(f"{hit.title} › {path}"))
         self.list.addItem(item)
         self.list.setItemWidget(item, label)

@@ -396,3 +396,14 @@ def test_an_opened_definition_and_a_saved_handout_are_announced(
     qtbot.addWidget(dialog)
     assert dialog.save(tmp_path / "handout.pdf")
     assert re.match(r"Saved handout\.pdf: \d+ pages?", heard[-1])
+
+
+def test_results_read_heading_place_and_snippet(qtbot: QtBot, window: MainWindow) -> None:
+    wait_for_answer(qtbot, window, "gleevec")
+    hit = window.search.hits()[0]
+    face = accessible(window.search.list)
+    names = [face.child(i).text(QAccessible.Text.Name) for i in range(face.childCount())]
+    said = next(n for n in names if n.startswith(hit.heading))
+    assert f"In {hit.title}" in said
+    snippet_words = re.sub(r"<[^>]+>", "", hit.snippet).split()[:4]
+    assert " ".join(snippet_words) in said
