@@ -258,7 +258,7 @@ class Reader(QTextBrowser):
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab moves to the next link after the caret (not the first of the page);
         after the last link, or after Esc, it moves out of the reader."""
-        if self._leave_on_tab or not self.hasFocus():
+        if self._leave_on_tab:
             self._leave_on_tab = False
             return QWidget.focusNextPrevChild(self, next)
         link = self.next_link(self.textCursor(), next)

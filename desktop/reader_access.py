@@ -83,7 +83,8 @@ class MarkInterface(QAccessibleObject):
         if self.mark.kind == LINK:
             state.focusable = True
             state.linked = True
-            state.focused = self.mark.focused and self.mark.reader.hasFocus()
+            reader = self.mark.reader
+            state.focused = self.mark.focused and reader.window().focusWidget() is reader
         return state
 
     def parent(self) -> QAccessibleInterface | None:  # type: ignore[override]
