@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QPen,
     QShortcut,
 )
-from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QFocusFrame, QLineEdit, QToolButton, QWidget
 
 from desktop.theme import FOCUS_WIDTH, focus_color
 
@@ -146,10 +146,12 @@ def name_clear_buttons(edit: QLineEdit, name: str = "Clear") -> None:
             action.setText(name)
 
 
-class FocusRing(QWidget):
+class FocusRing(QFocusFrame):
     """A ring of FOCUS_WIDTH pixels around the widget with the keyboard focus, in a
     colour at least 3:1 against the window (the style's own focus marks are thin
-    and faint). It lies over the window and lets the mouse through."""
+    and faint). It lies over the window and lets the mouse through. (A QFocusFrame,
+    which Qt leaves out of what assistive technology sees, but placed and drawn
+    here rather than by the style, which draws none.)"""
 
     _instance: FocusRing | None = None
     _following = False

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QTabWidget,
+    QToolBar,
     QToolButton,
     QToolTip,
     QVBoxLayout,
@@ -308,6 +309,11 @@ class MainWindow(QMainWindow):
             name_clear_buttons(edit)
         for more in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
             more.setAccessibleName("More tools")
+        for toolbar in self.findChildren(QToolBar):  # "A−" and "A+" say what they do
+            for action in (self.zoom_out_action, self.zoom_in_action):
+                button = toolbar.widgetForAction(action)
+                if button is not None:
+                    button.setAccessibleName(action.text().replace("&", ""))
 
     def _fit_sidebar(self) -> None:
         """The sidebar is never narrower than its tabs' names, at any text size."""
