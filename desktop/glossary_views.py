@@ -94,7 +94,9 @@ class DefinitionPopup(QFrame):
             self.move(_on_screen(at, self.sizeHint().width(), self.sizeHint().height()))
         self.show()
         self.button.setFocus()
-        announce(self, f"{entry.term}: {entry.definition}")
+        said = f"{entry.term}: {entry.definition}"
+        announce(self, said)
+        self.button.setAccessibleDescription(said)  # read with the button it focuses
 
     def _related(self, href: str) -> None:
         entry = self.glossary.lookup(href.removeprefix("related:"))

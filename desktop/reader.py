@@ -66,6 +66,7 @@ def text_fragments(doc: QTextDocument) -> Iterator[tuple[QTextBlock, QTextFragme
 class Reader(QTextBrowser):
     """Shows rendered HTML; asks the window what to do with every link."""
 
+    DESCRIPTION = "The text of the open document"
     link_activated = Signal(str, QPoint)  # href, where to show a popup (global)
     section_changed = Signal(str)  # the section at the top of the view, as you scroll
     term_tooltip = Signal(str, QPoint)  # glossary href under the mouse, global position
@@ -75,7 +76,7 @@ class Reader(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setAccessibleName("Document")
-        self.setAccessibleDescription("The text of the open document")
+        self.setAccessibleDescription(self.DESCRIPTION)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction
             | Qt.TextInteractionFlag.TextSelectableByKeyboard

@@ -156,6 +156,7 @@ class ReaderMarks:
         if not (force or self.wanted()) or self._page == page:
             return
         self._page = page
+        self.reader.setAccessibleDescription(self.reader.DESCRIPTION)
         found = self.outline()
         while len(self.marks) < len(found):
             self.marks.append(Mark(self.reader))
@@ -200,7 +201,10 @@ class ReaderMarks:
             mark.focused = mark.kind == LINK and mark.start == start
             if mark.focused and not was and self.wanted():
                 QAccessible.updateAccessibility(QAccessibleEvent(mark, QAccessible.Event.Focus))
+            if mark.focused:  # for screen readers that follow only the reader itself
+                self.reader.setAccessibleDescription(f"Link: {mark.label}. {_describe(mark.href)}")
 
     def unfocus(self) -> None:
         for mark in self.visible():
             mark.focused = False
+        self.reader.setAccessibleDescription(self.reader.DESCRIPTION)

@@ -44,6 +44,8 @@ class SearchPanel(QWidget):
         self.shown_serial = 0
         self.result: SearchResult | None = None
         self.ready = False
+        # A widget (the search box) whose accessible description tells what was found.
+        self.describes: QWidget | None = None
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._send)
 
@@ -158,6 +160,8 @@ class SearchPanel(QWidget):
         if result.definition is not None:
             heard += f". {result.definition.term}: {result.definition.definition}"
         announce(self.message, heard)
+        if self.describes is not None:  # screen readers without announcements read this
+            self.describes.setAccessibleDescription(heard)
 
     def open_current(self) -> None:
         """Enter in the search box opens the selected (or first) result."""

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
             if self.session is not None:
                 self._set_search_types(panel, self.session)
             panel.set_ready(self.searchable)
+            panel.describes = self.search_field
         return self._search
 
     @property

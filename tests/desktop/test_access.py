@@ -355,6 +355,10 @@ def test_the_reader_shows_screen_readers_its_links_and_headings(
     words = reader.textCursor().selectedText().strip()
     assert now[0].text(QAccessible.Text.Name) == " ".join(words.split())
     assert marks.visible()[[m.start for m in marks.visible()].index(start)].focused
+    assert reader.accessibleDescription().startswith(f"Link: {now[0].text(QAccessible.Text.Name)}")
+    qtbot.keyClick(reader, Qt.Key.Key_Escape)
+    assert not any(c.state().focused for c in links)
+    assert not reader.accessibleDescription().startswith("Link")
 
 
 @pytest.fixture
@@ -377,6 +381,8 @@ def test_arriving_results_and_did_you_mean_are_announced(
 ) -> None:
     wait_for_answer(qtbot, window, "gleevec")
     assert any(re.match(r"\d+ sections? found\. (imatinib|Gleevec)", h, re.I) for h in heard), heard
+    # Read by screen readers that do not take announcements: the search box says it.
+    assert window.search_field.accessibleDescription() == heard[-1]
     panel = window.search
     offered = dataclasses.replace(panel.result, message=None, did_you_mean="imatinib")
     panel.show_result(panel.serial, offered)
@@ -390,6 +396,7 @@ def test_an_opened_definition_and_a_saved_handout_are_announced(
     entry = window.session.glossary.lookup("imatinib")
     window.popup.show_entry(entry)
     assert heard[-1] == f"{entry.term}: {entry.definition}"
+    assert window.popup.button.accessibleDescription() == heard[-1]  # read with its button
     window.popup.hide()
     window.show_handout()
     dialog = window.handout_dialog
