@@ -88,15 +88,15 @@ class DefinitionPopup(QFrame):
         self.entry = entry
         self.text.setFixedWidth(self.fontMetrics().averageCharWidth() * 48)  # at today's size
         self.text.setText(entry_html(entry))
-        self.setAccessibleDescription(f"{entry.term}: {entry.definition}")
+        said = f"{entry.term}: {entry.definition}"
+        self.setAccessibleDescription(said)
+        self.button.setAccessibleDescription(said)  # read with the button it focuses
         self.adjustSize()
         if at is not None:
             self.move(_on_screen(at, self.sizeHint().width(), self.sizeHint().height()))
         self.show()
         self.button.setFocus()
-        said = f"{entry.term}: {entry.definition}"
         announce(self, said)
-        self.button.setAccessibleDescription(said)  # read with the button it focuses
 
     def _related(self, href: str) -> None:
         entry = self.glossary.lookup(href.removeprefix("related:"))
