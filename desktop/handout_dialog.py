@@ -188,6 +188,22 @@ class HandoutDialog(QDialog):
         self.summary.setText(f"{count} of {len(self.doc.sections)} sections")
         for button in (self.preview_button, self.print_button, self.pdf_button):
             button.setEnabled(bool(ids))
+        self._say_ticks()
+
+    def _say_ticks(self) -> None:
+        """Screen readers say a tree row's check state only as "expanded": each row's
+        accessible name says whether it is ticked."""
+        said = {
+            Qt.CheckState.Checked: ", ticked",
+            Qt.CheckState.PartiallyChecked: ", partly ticked",
+            Qt.CheckState.Unchecked: ", not ticked",
+        }
+        self.tree.blockSignals(True)  # a changed name is not a changed tick
+        for item in self._items.values():
+            name = item.text(0) + said[item.checkState(0)]
+            if item.data(0, Qt.ItemDataRole.AccessibleTextRole) != name:
+                item.setData(0, Qt.ItemDataRole.AccessibleTextRole, name)
+        self.tree.blockSignals(False)
 
     # -- output ----------------------------------------------------------------
 

@@ -202,13 +202,16 @@ def test_handout_ticks_are_announced_as_checked(qtbot: QtBot, window: MainWindow
     def cell() -> QAccessibleInterface:
         face = accessible(dialog.tree)
         cells = [face.child(i) for i in range(face.childCount())]
-        found = [c for c in cells if c.text(QAccessible.Text.Name) == item.text(0)]
+        found = [c for c in cells if c.text(QAccessible.Text.Name).startswith(item.text(0) + ",")]
         assert found, [c.text(QAccessible.Text.Name) for c in cells[:4]]
         return found[0]
 
     assert cell().state().checkable and not cell().state().checked
+    assert cell().text(QAccessible.Text.Name) == item.text(0) + ", not ticked"
     item.setCheckState(0, Qt.CheckState.Checked)
     assert cell().state().checked
+    assert cell().text(QAccessible.Text.Name) == item.text(0) + ", ticked"
+    assert dialog.chosen()  # the tick still counts
 
 
 def test_one_text_size_for_the_whole_window_kept_and_remembered(
