@@ -18,6 +18,8 @@ from desktop.theme import as_rich_text
 from index.contents import Node, build_tree
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QFocusEvent
+
     from index.model import Library
     from index.taxonomy import Taxonomy
 
@@ -131,7 +133,11 @@ class ContentsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree)
-        self.setFocusProxy(self.tree)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Focus given to the panel goes to the tree. (Not a focus proxy: with one,
+        Tab from the tab bar skips the filter.)"""
+        self.tree.setFocus(event.reason())
 
     def set_library(self, library: Library, taxonomy: Taxonomy) -> None:
         self.model.set_library(library, taxonomy)

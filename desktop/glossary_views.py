@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access import announce, name_clear_buttons
 from desktop.theme import muted_color
 from index.glossary import CATEGORIES, DEFINITIONS_LABEL
 
@@ -85,13 +86,17 @@ class DefinitionPopup(QFrame):
 
     def show_entry(self, entry: GlossaryEntry, at: QPoint | None = None) -> None:
         self.entry = entry
+        self.text.setFixedWidth(self.fontMetrics().averageCharWidth() * 48)  # at today's size
         self.text.setText(entry_html(entry))
-        self.setAccessibleDescription(f"{entry.term}: {entry.definition}")
+        said = f"{entry.term}: {entry.definition}"
+        self.setAccessibleDescription(said)
+        self.button.setAccessibleDescription(said)  # read with the button it focuses
         self.adjustSize()
         if at is not None:
             self.move(_on_screen(at, self.sizeHint().width(), self.sizeHint().height()))
         self.show()
         self.button.setFocus()
+        announce(self, said)
 
     def _related(self, href: str) -> None:
         entry = self.glossary.lookup(href.removeprefix("related:"))
@@ -121,8 +126,8 @@ class GlossaryPanel(QWidget):
         self._filled = False
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter the glossary")
-        self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName("Filter the glossary")
+        name_clear_buttons(self.filter)
         self.filter.textChanged.connect(self._filter)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Glossary terms")
@@ -130,6 +135,10 @@ class GlossaryPanel(QWidget):
         self.card = QTextBrowser(self)
         self.card.setOpenLinks(False)
         self.card.setAccessibleName("Definition")
+        self.card.setTextInteractionFlags(  # its words can be read with the arrow keys
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.card.anchorClicked.connect(lambda url: self.select(url.toString()[8:]))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QSize, QStandardPaths, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access import announce, fit_widget
 from desktop.handout import new_printer, print_handout, save_pdf
 from desktop.settings import Settings
 from index.boilerplate import extra_sections, own_extra_ids, usual_sections
@@ -126,7 +127,7 @@ class HandoutDialog(QDialog):
         layout.addWidget(self.words)
         layout.addWidget(self.clinic)
         layout.addLayout(buttons)
-        self.resize(560, 620)
+        fit_widget(self, QSize(560, 620))
         extra = extra_sections(doc)
         start = current_section if current_section in self._items else None
         if start in extra:  # reading the summary's citation: print the summary
@@ -187,6 +188,22 @@ class HandoutDialog(QDialog):
         self.summary.setText(f"{count} of {len(self.doc.sections)} sections")
         for button in (self.preview_button, self.print_button, self.pdf_button):
             button.setEnabled(bool(ids))
+        self._say_ticks()
+
+    def _say_ticks(self) -> None:
+        """Screen readers say a tree row's check state only as "expanded": each row's
+        accessible name says whether it is ticked."""
+        said = {
+            Qt.CheckState.Checked: ", ticked",
+            Qt.CheckState.PartiallyChecked: ", partly ticked",
+            Qt.CheckState.Unchecked: ", not ticked",
+        }
+        self.tree.blockSignals(True)  # a changed name is not a changed tick
+        for item in self._items.values():
+            name = item.text(0) + said[item.checkState(0)]
+            if item.data(0, Qt.ItemDataRole.AccessibleTextRole) != name:
+                item.setData(0, Qt.ItemDataRole.AccessibleTextRole, name)
+        self.tree.blockSignals(False)
 
     # -- output ----------------------------------------------------------------
 
@@ -201,7 +218,7 @@ class HandoutDialog(QDialog):
         dialog = QPrintPreviewDialog(self.printer, self)
         dialog.setWindowTitle(f"Preview: {self.doc.title}")
         dialog.paintRequested.connect(lambda printer: print_handout(handout, printer))
-        dialog.resize(900, 1000)
+        fit_widget(dialog, QSize(900, 1000))
         dialog.finished.connect(dialog.deleteLater)
         self.preview_dialog = dialog
         dialog.open()
@@ -238,4 +255,5 @@ class HandoutDialog(QDialog):
             QMessageBox.warning(self, "The handout was not made", str(exc))
             return False
         self.summary.setText(f"{done} {pages} page{'s' * (pages != 1)}")
+        announce(self.summary, self.summary.text())
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access import fit_widget
 from desktop.settings import Settings
 from desktop.theme import as_rich_text
 from index.model import Document, Problem, Severity
@@ -94,7 +95,7 @@ class SettingsDialog(QDialog):
         for folder in folders:
             self.list.addItem(str(folder))
         self.remove.setEnabled(False)
-        self.resize(560, 420)
+        fit_widget(self, QSize(560, 420))
 
     def folders(self) -> list[Path]:
         return [Path(self.list.item(r).text()) for r in range(self.list.count())]
@@ -153,7 +154,7 @@ class ProblemsDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        self.resize(820, 380)
+        fit_widget(self, QSize(820, 380))
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.tree.clear()

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
+    QAccessible,
     QKeySequence,
+    QPalette,
     QShortcut,
     QTextBlock,
     QTextCharFormat,
@@ -30,10 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.theme import mark_colors
 from index.model import GLOSSARY_SCHEME
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QFocusEvent, QKeyEvent
+
+    from desktop.reader_access import ReaderMarks
 
 READING_COLUMN_CHARS = 80  # a comfortable line length for long reading
 
@@ -62,6 +66,7 @@ def text_fragments(doc: QTextDocument) -> Iterator[tuple[QTextBlock, QTextFragme
 class Reader(QTextBrowser):
     """Shows rendered HTML; asks the window what to do with every link."""
 
+    DESCRIPTION = "The text of the open document"
     link_activated = Signal(str, QPoint)  # href, where to show a popup (global)
     section_changed = Signal(str)  # the section at the top of the view, as you scroll
     term_tooltip = Signal(str, QPoint)  # glossary href under the mouse, global position
@@ -71,7 +76,7 @@ class Reader(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setAccessibleName("Document")
-        self.setAccessibleDescription("The text of the open document")
+        self.setAccessibleDescription(self.DESCRIPTION)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -80,6 +85,9 @@ class Reader(QTextBrowser):
         self._anchors: list[tuple[float, str]] | None = []  # None: not measured yet
         self._opened_at: tuple[str | None, int] = (None, -1)
         self._search_marks: list[QTextEdit.ExtraSelection] = []
+        self._links: list[tuple[int, int, str]] | None = None  # None: not listed yet
+        self._leave_on_tab = False
+        self._marks: ReaderMarks | None = None  # links and headings for screen readers
         self._find_marks: list[QTextEdit.ExtraSelection] = []
         # Kept from the viewport's resize events: asking for viewport() makes PySide
         # load every QWidget class to find its type, which costs start-up ~13 ms.
@@ -92,11 +100,22 @@ class Reader(QTextBrowser):
 
     def show_html(self, html: str) -> None:
         self.setHtml(_dotted_terms(html))
+        self._links = None
+        if self._marks is not None or QAccessible.isActive():
+            self.accessible_marks().refresh()
         self._search_marks = []
         self._find_marks = []
         self._apply_marks()
         self._anchors = None
         self._fit_column()
+
+    def accessible_marks(self) -> ReaderMarks:
+        """The page's links and headings as objects a screen reader can find."""
+        if self._marks is None:
+            from desktop.reader_access import ReaderMarks
+
+            self._marks = ReaderMarks(self)
+        return self._marks
 
     def loadResource(self, kind: int, url: QUrl | str) -> object:
         """Nothing is ever fetched: no remote images, no local files either."""
@@ -113,6 +132,11 @@ class Reader(QTextBrowser):
         )
 
     def scroll_to_section(self, section: str | None) -> None:
+        """Show `section` at the top, with the caret at its start: a screen reader
+        starts reading there, and Tab goes on to the links that follow."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.anchor_position(section) if section else 0)
+        self.setTextCursor(cursor)
         if section:
             self.scrollToAnchor(section)
         else:
@@ -120,6 +144,13 @@ class Reader(QTextBrowser):
         # A section near the end cannot reach the top of the view; it is still the one
         # being read until the reader scrolls.
         self._opened_at = (section, self.verticalScrollBar().value())
+
+    def anchor_position(self, name: str) -> int:
+        """Where the anchor `name` is in the text (0 if it is not there)."""
+        for _, fragment in text_fragments(self.document()):
+            if name in fragment.charFormat().anchorNames():
+                return fragment.position()
+        return 0
 
     def current_section(self) -> str | None:
         section, scrolled = self._opened_at
@@ -155,13 +186,28 @@ class Reader(QTextBrowser):
             root.setFrameFormat(fmt)
             self._anchors = None
 
-    def zoom_by(self, steps: int) -> None:
-        if steps > 0:
-            self.zoomIn(steps)
-        elif steps < 0:
-            self.zoomOut(-steps)
-        self._anchors = None
-        self._fit_column()
+    def top_position(self) -> int:
+        """The place in the text at the top of the view."""
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    def show_position_at_top(self, position: int) -> None:
+        """Scroll so that the line holding `position` is at the top (after a zoom,
+        the reader keeps its place)."""
+        doc = self.document()
+        block = doc.findBlock(position)
+        layout = doc.documentLayout()
+        layout.blockBoundingRect(doc.lastBlock())  # the whole page laid out: a true range
+        top = layout.blockBoundingRect(block).top()
+        line = block.layout().lineForTextPosition(position - block.position())
+        if line.isValid():
+            top += line.y()
+        self.verticalScrollBar().setValue(int(top))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size changed
+            self._anchors = None
+            self._fit_column()
 
     # -- links and tooltips ------------------------------------------------------
 
@@ -189,7 +235,18 @@ class Reader(QTextBrowser):
         return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter on a term reached with Tab opens it, wherever the caret is drawn."""
+        """Enter on a term reached with Tab opens it, wherever the caret is drawn.
+        Esc leaves the links: the caret stays where the link was, and the next Tab
+        (or Shift+Tab) moves on out of the reader."""
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            cursor = self.textCursor()
+            if cursor.hasSelection():
+                cursor.setPosition(cursor.selectionStart())
+                self.setTextCursor(cursor)
+            if self._marks is not None:
+                self._marks.unfocus()
+            self._leave_on_tab = True
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             cursor = self.textCursor()
             href = cursor.charFormat().anchorHref() if cursor.hasSelection() else ""
@@ -199,13 +256,68 @@ class Reader(QTextBrowser):
                 return
         super().keyPressEvent(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab moves to the next link after the caret (not the first of the page);
+        after the last link, or after Esc, it moves out of the reader."""
+        if self._leave_on_tab:
+            self._leave_on_tab = False
+            return QWidget.focusNextPrevChild(self, next)
+        link = self.next_link(self.textCursor(), next)
+        if link is None:
+            return QWidget.focusNextPrevChild(self, next)
+        self.setTextCursor(link)
+        self.ensureCursorVisible()
+        if self._marks is not None or QAccessible.isActive():
+            self.accessible_marks().focus_link(link.selectionStart())
+        return True
+
+    def next_link(self, after: QTextCursor, forward: bool = True) -> QTextCursor | None:
+        """A cursor selecting the whole link after (or before) `after`'s selection."""
+        if forward:
+            start = after.selectionEnd() if after.hasSelection() else after.position()
+        else:
+            start = after.selectionStart() if after.hasSelection() else after.position()
+        links = self.links()
+        if forward:
+            found = next(((a, b) for a, b, _ in links if a >= start), None)
+        else:
+            found = next(((a, b) for a, b, _ in reversed(links) if b <= start), None)
+        if found is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(found[0])
+        cursor.setPosition(found[1], QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def links(self) -> list[tuple[int, int, str]]:
+        """Every link of the page: (start, end, href), in reading order; a link cut
+        into several runs of text (a bold word inside it) is one link."""
+        if self._links is None:
+            links: list[tuple[int, int, str]] = []
+            for _, fragment in text_fragments(self.document()):
+                href = fragment.charFormat().anchorHref()
+                if not href:
+                    continue
+                start, end = fragment.position(), fragment.position() + fragment.length()
+                if links and links[-1][2] == href and links[-1][1] == start:
+                    links[-1] = (links[-1][0], end, href)
+                else:
+                    links.append((start, end, href))
+            self._links = links
+        return self._links
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._leave_on_tab = False
+        if QAccessible.isActive():
+            self.accessible_marks().refresh()
+        super().focusInEvent(event)
+
     # -- highlights --------------------------------------------------------------
 
     def highlight_words(self, words: list[str]) -> int:
         """Mark every whole-word occurrence of `words` (the matches of a search)."""
         marks = []
-        fmt = QTextCharFormat()
-        fmt.setBackground(QColor(255, 214, 10, 150))
+        fmt = _mark_format(self.palette(), "search")
         fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
         flags = QTextDocument.FindFlag.FindWholeWords
         for word in sorted(set(words), key=len, reverse=True):
@@ -246,7 +358,7 @@ class FindBar(QWidget):
         self.field.textChanged.connect(self._changed)
         self.field.returnPressed.connect(self.next)
         self.count = QLabel(self)
-        self.count.setAccessibleName("Matches")
+        self.count.setAccessibleDescription("Matches")
         self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("999 of 999") + 8)
         previous = _tool_button("Previous", "Previous match (Shift+F3)", self.previous, self)
         following = _tool_button("Next", "Next match (F3)", self.next, self)
@@ -318,10 +430,8 @@ class FindBar(QWidget):
             self.count.setText("No matches")
         else:
             self.count.setText(f"{self.current + 1} of {len(self.matches)}")
-        every = QTextCharFormat()
-        every.setBackground(QColor(255, 214, 10, 110))
-        this = QTextCharFormat()
-        this.setBackground(QColor(255, 140, 0, 200))
+        every = _mark_format(self.reader.palette(), "find")
+        this = _mark_format(self.reader.palette(), "find current")
         marks = []
         for i, cursor in enumerate(self.matches):
             mark = QTextEdit.ExtraSelection()
@@ -332,6 +442,14 @@ class FindBar(QWidget):
         if self.matches:
             self.reader.setTextCursor(_collapsed(self.matches[self.current]))
             self.reader.ensureCursorVisible()
+
+
+def _mark_format(palette: QPalette, kind: str) -> QTextCharFormat:
+    ink, background = mark_colors(palette)[kind]
+    fmt = QTextCharFormat()
+    fmt.setBackground(background)
+    fmt.setForeground(ink)
+    return fmt
 
 
 def _collapsed(cursor: QTextCursor) -> QTextCursor:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from desktop.access import set_text_size
 from desktop.history import History, Location
 from desktop.reader import FindBar, Reader
 from desktop.settings import ZOOM_RANGE, Settings
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 class ReadingPane(QWidget):
     # The place now shown (a document, section, or home) and its document (or None).
     shown = Signal(object, object)  # Location, Document | None
+    text_size_changed = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,7 +43,7 @@ class ReadingPane(QWidget):
         self.find_bar = FindBar(self.reader, self)
         self.disclaimer = QLabel(f"<b>Please note:</b> {DISCLAIMER}", self)
         self.disclaimer.setObjectName("disclaimer")
-        self.disclaimer.setAccessibleName("Note")
+        self.disclaimer.setAccessibleDescription("Note")  # its name is its text
         self.disclaimer.setWordWrap(True)
         self.disclaimer.setContentsMargins(10, 5, 10, 5)
         self.disclaimer.setAutoFillBackground(True)
@@ -53,7 +55,7 @@ class ReadingPane(QWidget):
         column.addWidget(self.reader, 1)
         column.addWidget(self.find_bar)
         column.addWidget(self.disclaimer)
-        self.reader.zoom_by(self.zoom)
+        set_text_size(self.zoom)
 
     def set_session(self, session: Session) -> None:
         """A (re)loaded library: the same place is shown again, or home if its
@@ -145,10 +147,14 @@ class ReadingPane(QWidget):
     # -- zoom ---------------------------------------------------------------------
 
     def set_zoom(self, zoom: int) -> None:
+        """The text size of the whole window (and its dialogs), at the same place."""
         zoom = max(ZOOM_RANGE[0], min(zoom, ZOOM_RANGE[1]))
-        self.reader.zoom_by(zoom - self.zoom)
+        place = self.reader.top_position()
+        set_text_size(zoom)
+        self.reader.show_position_at_top(place)
         self.zoom = zoom
         self.settings.zoom = zoom
+        self.text_size_changed.emit()
 
 
 def home_html(session: Session) -> str:

@@ -6,7 +6,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access import announce
 from desktop.glossary_views import entry_html
-from desktop.theme import as_rich_text, muted_color
+from desktop.theme import as_rich_text, muted_color, result_tint
 
 if TYPE_CHECKING:
     from index.model import SearchHit, SearchResult
@@ -43,6 +44,8 @@ class SearchPanel(QWidget):
         self.shown_serial = 0
         self.result: SearchResult | None = None
         self.ready = False
+        # A widget (the search box) whose accessible description tells what was found.
+        self.describes: QWidget | None = None
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._send)
 
@@ -54,14 +57,14 @@ class SearchPanel(QWidget):
 
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Search message")
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.linkActivated.connect(self._message_link)
 
         self.card = QLabel(self)
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.TextFormat.RichText)
-        self.card.setAccessibleName("Definition")
+        self.card.setAccessibleDescription("Definition")
+        self.card.setTextInteractionFlags(_LINKS_BY_KEYBOARD)
         self.card.setFrameShape(QLabel.Shape.StyledPanel)
         self.card.setMargin(8)
         self.card.linkActivated.connect(
@@ -152,6 +155,13 @@ class SearchPanel(QWidget):
             self._add(hit)
         if self.list.count():
             self.list.setCurrentRow(0)
+        # Said aloud by a screen reader, wherever the focus is (the search box).
+        heard = QTextDocumentFragment.fromHtml(note).toPlainText() if note else "Nothing found"
+        if result.definition is not None:
+            heard += f". {result.definition.term}: {result.definition.definition}"
+        announce(self.message, heard)
+        if self.describes is not None:  # screen readers without announcements read this
+            self.describes.setAccessibleDescription(heard)
 
     def open_current(self) -> None:
         """Enter in the search box opens the selected (or first) result."""
@@ -176,7 +186,10 @@ class SearchPanel(QWidget):
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         item = QListWidgetItem()
         item.setData(HIT_ROLE, hit)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}, in {hit.title}")
+        snippet = QTextDocumentFragment.fromHtml(hit.snippet).toPlainText()
+        item.setData(  # what a screen reader says: the heading, where it is, the snippet
+            Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}. In {where}. {snippet}"
+        )
         item.setToolTip(as_rich_text(f"{hit.title} › {path}"))
         self.list.addItem(item)
         self.list.setItemWidget(item, label)
@@ -196,19 +209,7 @@ class SearchPanel(QWidget):
     def _soft_selection(self) -> None:
         """A tinted selection, so the rich text in each result stays readable."""
         palette = self.list.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        accent = palette.color(QPalette.ColorRole.Highlight)
-        tint = QColor(
-            *(
-                round(b + (a - b) * 0.22)
-                for a, b in zip(
-                    (accent.red(), accent.green(), accent.blue()),
-                    (base.red(), base.green(), base.blue()),
-                    strict=True,
-                )
-            )
-        )
-        palette.setColor(QPalette.ColorRole.Highlight, tint)
+        palette.setColor(QPalette.ColorRole.Highlight, result_tint(palette))
         palette.setColor(QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text))
         self.list.setPalette(palette)
         self._muted = muted_color(palette)
@@ -229,6 +230,13 @@ class SearchPanel(QWidget):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        # A link in the message ("did you mean") is a Tab stop; plain words are not.
+        self.message.setTextInteractionFlags(
+            _LINKS_BY_KEYBOARD if "<a " in text else Qt.TextInteractionFlag.NoTextInteraction
+        )
+        self.message.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus if "<a " in text else Qt.FocusPolicy.NoFocus
+        )
 
 
 class _ResultList(QListWidget):
@@ -242,6 +250,11 @@ class _ResultList(QListWidget):
         super().__init__(parent)
         self.viewport_width = 0
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size changed: wrap again
+            self.viewport_resized.emit()
+
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.viewport_width = event.size().width()  # type: ignore[attr-defined]
@@ -249,4 +262,9 @@ class _ResultList(QListWidget):
         return super().viewportEvent(event)
 
 
+_LINKS_BY_KEYBOARD = (
+    Qt.TextInteractionFlag.LinksAccessibleByMouse
+    | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    | Qt.TextInteractionFlag.TextSelectableByKeyboard
+)
 _EXAMPLE = "for example <i>gleevec side effects</i> or <i>blocked bowel stent</i>"

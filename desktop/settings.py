@@ -72,6 +72,8 @@ class Settings:
 
     @property
     def zoom(self) -> int:
+        """The text size of the whole window, in steps of a tenth of the system's
+        size (10 is 200 %); stored under its old name, which sized only the reader."""
         return self._int(_ZOOM, 0, *ZOOM_RANGE)
 
     @zoom.setter

@@ -19,7 +19,7 @@ class StatusArea:
     def __init__(self, bar: QStatusBar) -> None:
         self.bar = bar
         self.summary = QLabel(bar)
-        self.summary.setAccessibleName("Status")
+        self.summary.setAccessibleDescription("Status")  # its name is its text
         self.progress = QProgressBar(bar)
         self.progress.setRange(0, 0)
         self.progress.setMaximumWidth(140)
@@ -55,6 +55,7 @@ class StatusArea:
         errors = sum(p.severity is Severity.ERROR for p in problems)
         noun = "problem" if len(problems) == 1 else "problems"
         self.problems_button.setText(f"⚠ {len(problems)} {noun}")
+        self.problems_button.setAccessibleName(f"{len(problems)} {noun}")
         self.problems_button.setToolTip(
             f"{errors} document error(s); click to see which files and why"
         )

@@ -128,7 +128,7 @@ def is_dark(palette: QPalette) -> bool:
 
 def muted_color(palette: QPalette) -> str:
     """Secondary text (where a result is, a section of comments), still readable."""
-    return "#a4a9b1" if is_dark(palette) else "#5b6068"
+    return "#aeb3bb" if is_dark(palette) else "#50555c"
 
 
 def reader_css(palette: QPalette) -> str:
@@ -157,3 +157,115 @@ def reader_css(palette: QPalette) -> str:
     table {{ border-color: {rule}; }}
     td, th {{ padding: 4px; }}
     """
+
+
+# -- contrast (WCAG 2) ----------------------------------------------------------------
+
+TEXT_CONTRAST = 4.5  # normal text, WCAG AA
+LARGE_CONTRAST = 3.0  # large text, marks and focus rings (non-text)
+FOCUS_WIDTH = 3  # pixels of the focus ring
+
+
+def luminance(color: QColor) -> float:
+    """WCAG relative luminance of an opaque colour."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.red())
+        + 0.7152 * channel(color.green())
+        + 0.0722 * channel(color.blue())
+    )
+
+
+def contrast(one: QColor, other: QColor) -> float:
+    """WCAG contrast ratio of two opaque colours, 1 to 21."""
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def blend(top: QColor, below: QColor) -> QColor:
+    """A translucent colour as it shows over an opaque one."""
+    a = top.alphaF()
+    return QColor(
+        round(top.red() * a + below.red() * (1 - a)),
+        round(top.green() * a + below.green() * (1 - a)),
+        round(top.blue() * a + below.blue() * (1 - a)),
+    )
+
+
+def mark_colors(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
+    """(text, background) of the reader's marks: the words a search found, every
+    find-in-page match and the current one. Opaque, with their own dark text, so
+    they read the same on the light and the dark palette (a see-through yellow
+    under light text read at 1.5:1 on the dark one)."""
+    ink = QColor("#1d1f21")
+    if is_dark(palette):
+        return {
+            "search": (ink, QColor("#e8c547")),
+            "find": (ink, QColor("#a8c7fa")),
+            "find current": (ink, QColor("#ffb870")),
+        }
+    return {
+        "search": (ink, QColor("#b88a00")),
+        "find": (ink, QColor("#5e94e6")),
+        "find current": (ink, QColor("#e07000")),
+    }
+
+
+def focus_color(palette: QPalette) -> QColor:
+    """The focus ring: at least 3:1 against the window and the text fields."""
+    return QColor("#8ab4f8") if is_dark(palette) else QColor("#1a5fb4")
+
+
+def color_pairs(palette: QPalette) -> list[tuple[str, QColor, QColor, float]]:
+    """Every (what, foreground, background, least contrast) the window draws with
+    `palette`: the palette's own text, the reader's style sheet, marks and focus."""
+    role = QPalette.ColorRole
+    color = palette.color
+    dark = is_dark(palette)
+    muted = QColor(muted_color(palette))
+    note_bg, note_fg = ("#4a3b12", "#ffe08a") if dark else ("#fff4d1", "#5c4400")
+    pairs = [
+        ("text", color(role.Text), color(role.Base), TEXT_CONTRAST),
+        ("window text", color(role.WindowText), color(role.Window), TEXT_CONTRAST),
+        ("note", color(role.WindowText), color(role.AlternateBase), TEXT_CONTRAST),
+        ("button text", color(role.ButtonText), color(role.Button), TEXT_CONTRAST),
+        ("selected text", color(role.HighlightedText), color(role.Highlight), TEXT_CONTRAST),
+        ("link", color(role.Link), color(role.Base), TEXT_CONTRAST),
+        ("visited link", color(role.LinkVisited), color(role.Base), TEXT_CONTRAST),
+        ("tooltip", color(role.ToolTipText), color(role.ToolTipBase), TEXT_CONTRAST),
+        ("placeholder", color(role.PlaceholderText), color(role.Base), TEXT_CONTRAST),
+        ("muted on base", muted, color(role.Base), TEXT_CONTRAST),
+        ("muted on window", muted, color(role.Window), TEXT_CONTRAST),
+        ("muted on tooltip", muted, color(role.ToolTipBase), TEXT_CONTRAST),
+        ("muted on a chosen result", muted, result_tint(palette), TEXT_CONTRAST),
+        ("overdue note", QColor(note_fg), QColor(note_bg), TEXT_CONTRAST),
+        ("term underline", color(role.Link), color(role.Base), LARGE_CONTRAST),
+        ("focus ring on window", focus_color(palette), color(role.Window), LARGE_CONTRAST),
+        ("focus ring on base", focus_color(palette), color(role.Base), LARGE_CONTRAST),
+        ("selection on base", color(role.Highlight), color(role.Base), LARGE_CONTRAST),
+    ]
+    for name, (ink, background) in mark_colors(palette).items():
+        pairs.append((f"{name} mark text", ink, background, TEXT_CONTRAST))
+        pairs.append((f"{name} mark on the page", background, color(role.Base), LARGE_CONTRAST))
+    return pairs
+
+
+def result_tint(palette: QPalette) -> QColor:
+    """A chosen search result: the base tinted a little toward the accent, so the
+    rich text in it keeps its own colours."""
+    base = palette.color(QPalette.ColorRole.Base)
+    accent = palette.color(QPalette.ColorRole.Highlight)
+    return QColor(
+        *(
+            round(b + (a - b) * 0.22)
+            for a, b in zip(
+                (accent.red(), accent.green(), accent.blue()),
+                (base.red(), base.green(), base.blue()),
+                strict=True,
+            )
+        )
+    )

@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QSplitter,
     QTabWidget,
+    QToolBar,
+    QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("OncoRef")
         self._build_widgets()
         self._build_actions()
+        self._build_keyboard()
         self._restore_layout()
         self.status.busy("Opening the library…")
 
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
 
         self.reading = ReadingPane(self.settings, self)
         self.reading.shown.connect(self._shown)
+        self.reading.text_size_changed.connect(self._fit_sidebar)
         self.reader = self.reading.reader
         self.reader.link_activated.connect(self._link)
         self.reader.term_tooltip.connect(self._term_tooltip)
@@ -119,7 +123,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.reading)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 760])
+        self._fit_sidebar()
+        self.splitter.setSizes([self.sidebar.minimumWidth() * 3 // 2, 760])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -158,6 +163,7 @@ class MainWindow(QMainWindow):
             if self.session is not None:
                 self._set_search_types(panel, self.session)
             panel.set_ready(self.searchable)
+            panel.describes = self.search_field
         return self._search
 
     @property
@@ -223,7 +229,7 @@ class MainWindow(QMainWindow):
         )
         self.search_action = self._action("&Search…", self.focus_search, ["Ctrl+K", "Ctrl+L"])
         self.settings_action = self._action("&Settings…", self.show_settings, std.Preferences)
-        self.problems_action = self._action("&Problems…", self.show_problems)
+        self.problems_action = self._action("P&roblems…", self.show_problems)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
         tab_actions = []
         for number, name in enumerate(["Contents", "Search", "Glossary"]):
@@ -282,12 +288,48 @@ class MainWindow(QMainWindow):
         for action in (self.back_action, self.forward_action, self.home_action):
             go_menu.addAction(action)
 
+    def _build_keyboard(self) -> None:
+        """F6 and Ctrl+Tab go round the sidebar, the search box and the reader; Tab
+        goes search box, sidebar tabs, contents filter, contents, reader."""
+        from desktop.access import FocusRegions, FocusRing, name_clear_buttons
+
+        FocusRing.install()
+
+        self.regions = FocusRegions(
+            self,
+            [
+                (self.sidebar, lambda: self.sidebar.currentWidget() or self.sidebar),
+                (self.search_field, lambda: self.search_field),
+                (self.reading, lambda: self.reader),
+            ],
+        )
+        chain = [self.search_field, self.sidebar.tabBar(), self.contents.filter]
+        for first, second in zip(chain, [*chain[1:], self.contents.tree], strict=True):
+            QWidget.setTabOrder(first, second)
+        QWidget.setTabOrder(self.contents.tree, self.reader)
+        for edit in (self.search_field, self.contents.filter, self.find_bar.field):
+            name_clear_buttons(edit)
+        for more in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            more.setAccessibleName("More tools")
+        for toolbar in self.findChildren(QToolBar):  # "A−" and "A+" say what they do
+            for action in (self.zoom_out_action, self.zoom_in_action):
+                button = toolbar.widgetForAction(action)
+                if button is not None:
+                    button.setAccessibleName(action.text().replace("&", ""))
+
+    def _fit_sidebar(self) -> None:
+        """The sidebar is never narrower than its tabs' names, at any text size."""
+        tabs = self.sidebar.tabBar().sizeHint().width()
+        self.sidebar.setMinimumWidth(max(tabs + 8, self.fontMetrics().averageCharWidth() * 30))
+
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 780)
+            from desktop.access import fit_widget
+
+            fit_widget(self, QSize(1180, 780))
         splitter = self.settings.splitter
         if not splitter.isEmpty():
             self.splitter.restoreState(splitter)
