@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.glossary_views import entry_html
 from desktop.theme import as_rich_text, muted_color
+from index.sources import kind_label
 
 if TYPE_CHECKING:
     from index.model import SearchHit, SearchResult
@@ -147,6 +148,8 @@ class SearchPanel(QWidget):
         elif result.hits:
             shown = len(result.hits)
             note = note or f"{shown} section{'s' * (shown != 1)} found"
+        if result.notice:
+            note = f"<b>{html.escape(result.notice)}</b>" + (f"<br>{note}" if note else "")
         self._say(note)
         for hit in result.hits:
             self._add(hit)
@@ -165,10 +168,16 @@ class SearchPanel(QWidget):
     def _add(self, hit: SearchHit) -> None:
         path = " › ".join(hit.path)
         where = " › ".join([hit.title, *hit.path[:-1]])
+        source = " · ".join(p for p in (hit.source, kind_label(hit.source_kind)) if p)
         label = QLabel(
             f"<b>{html.escape(hit.heading)}</b><br>"
             f"<span style='color:{self._muted}'>{html.escape(where)}</span><br>"
             f"{hit.snippet}"
+            + (
+                f"<br><small style='color:{self._muted}'>{html.escape(source)}</small>"
+                if source
+                else ""
+            )
         )
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
@@ -176,7 +185,10 @@ class SearchPanel(QWidget):
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         item = QListWidgetItem()
         item.setData(HIT_ROLE, hit)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}, in {hit.title}")
+        item.setData(
+            Qt.ItemDataRole.AccessibleTextRole,
+            f"{hit.heading}, in {hit.title}" + (f", from {source}" if source else ""),
+        )
         item.setToolTip(as_rich_text(f"{hit.title} › {path}"))
         self.list.addItem(item)
         self.list.setItemWidget(item, label)
