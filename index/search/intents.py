@@ -40,6 +40,10 @@ LEXICON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("cause", "risk", "inherited", "inheritance", "hereditary", "genetic"),
     ),
+    "prevention": (
+        ("prevent", "prevented", "prevention", "avoid", "lower my risk", "reduce my risk"),
+        ("prevent", "prevention", "prevented"),
+    ),
     "diagnosis": (
         (
             "diagnose",
