@@ -1,9 +1,16 @@
-"""Relevance on MedQuAD: do real patient questions find the section that answers them?
+"""Relevance: do real patient questions find the section that answers them?
 
-Section level: hit@1, hit@3, MRR@10; document level: hit@1. A hit on any of
-the equally correct places in qrels_alternates.jsonl counts too.
+Two sets of questions:
 
-    python -m benchmarks.relevance [--limit-questions N]
+* MedQuAD (729 questions over 116 NCI summaries). Section level: hit@1, hit@3,
+  MRR@10; document level: hit@1. A hit on any of the equally correct places in
+  qrels_alternates.jsonl counts too. Some question texts are asked of several
+  documents ("What is (are) Breast Cancer ?" of four), so no ranking can be right
+  for all of them: `document_hit@1_ceiling` is the best any ranking can score.
+* Lay questions over the bundled library (benchmarks/lay_questions.yaml), worded
+  as patients ask: hit@1, hit@3, MRR@10 at section level.
+
+    python -m benchmarks.relevance [--limit-questions N] [--show-misses N]
 
 Prints one JSON object (with per-question-type figures).
 """
@@ -17,9 +24,12 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+import yaml
+
 from benchmarks.common import MEDQUAD, medquad_questions
 from index.glossary import load_glossary
 from index.library import load_library
+from index.paths import bundled_library_dir
 from index.search.searcher import Searcher
 from index.search.store import IndexStore
 from index.synonyms import load_synonyms
@@ -35,6 +45,53 @@ def correct_places() -> dict[str, set[tuple[str, str]]]:
         row = json.loads(line)
         places[row["qid"]].add((row["doc"].removesuffix(".md"), row["section"]))
     return places
+
+
+def document_ceiling(places: dict[str, set[tuple[str, str]]]) -> float:
+    """The best document hit@1 any ranking can score: one question text, one top document."""
+    by_text: dict[str, list[str]] = defaultdict(list)
+    rows = medquad_questions()
+    for row in rows:
+        by_text[row["question"]].append(row["qid"])
+    best = 0
+    for qids in by_text.values():
+        count: dict[str, int] = defaultdict(int)
+        for qid in qids:
+            for doc in {d for d, _ in places[qid]}:
+                count[doc] += 1
+        best += max(count.values())
+    return best / len(rows)
+
+
+LAY_QUESTIONS = Path(__file__).with_name("lay_questions.yaml")
+
+
+def lay_relevance(show_misses: int) -> tuple[dict[str, float], list[str]]:
+    """Section hit@1, hit@3 and MRR@10 of the lay questions over the bundled library."""
+    rows = yaml.safe_load(LAY_QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    library = load_library([bundled_library_dir()])
+    taxonomy, _ = load_taxonomy()
+    totals: dict[str, float] = defaultdict(float)
+    misses: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        ix, _ = IndexStore(Path(tmp) / "index", taxonomy).rebuild(library)
+        searcher = Searcher(ix, load_synonyms()[0], load_glossary()[0], taxonomy)
+        for row in rows:
+            good = {tuple(a.split("#", 1)) for a in row["a"]}
+            hits = searcher.search(row["q"], limit=10, prefix=False).hits
+            ranks = [i for i, h in enumerate(hits, 1) if (h.doc, h.section) in good]
+            rank = ranks[0] if ranks else None
+            totals["section_hit@1"] += float(rank == 1)
+            totals["section_hit@3"] += float(rank is not None and rank <= 3)
+            totals["section_mrr@10"] += 1.0 / rank if rank else 0.0
+            if (rank is None or rank > 1) and len(misses) < show_misses:
+                top = f"{hits[0].doc}#{hits[0].section}" if hits else "nothing"
+                misses.append(f"lay: {row['q']} -> {top} (rank {rank}; want {row['a'][0]})")
+        searcher.close()
+        ix.close()
+    result: dict[str, float] = {"questions": len(rows)}
+    result.update({key: round(value / len(rows), 4) for key, value in sorted(totals.items())})
+    return result, misses
 
 
 def main() -> int:
@@ -82,6 +139,7 @@ def main() -> int:
         "corpus": "medquad-cancergov",
         "questions": count,
         **{key: round(value / count, 4) for key, value in sorted(totals.items())},
+        "document_hit@1_ceiling": round(document_ceiling(places), 4),
         "by_question_type": {
             qtype: {
                 "questions": int(values["questions"]),
@@ -94,8 +152,10 @@ def main() -> int:
             for qtype, values in sorted(by_type.items())
         },
     }
+    lay, lay_misses = lay_relevance(args.show_misses)
+    result["lay_questions"] = lay
     print(json.dumps(result, indent=2))
-    for miss in misses:
+    for miss in misses + lay_misses:
         print(miss, file=sys.stderr)
     return 0
 

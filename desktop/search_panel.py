@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.access import announce
 from desktop.glossary_views import entry_html
 from desktop.theme import as_rich_text, muted_color, result_tint
+from index.sources import kind_label
 
 if TYPE_CHECKING:
     from index.model import SearchHit, SearchResult
@@ -150,6 +151,8 @@ class SearchPanel(QWidget):
         elif result.hits:
             shown = len(result.hits)
             note = note or f"{shown} section{'s' * (shown != 1)} found"
+        if result.notice:
+            note = f"<b>{html.escape(result.notice)}</b>" + (f"<br>{note}" if note else "")
         self._say(note)
         for hit in result.hits:
             self._add(hit)
@@ -175,10 +178,16 @@ class SearchPanel(QWidget):
     def _add(self, hit: SearchHit) -> None:
         path = " › ".join(hit.path)
         where = " › ".join([hit.title, *hit.path[:-1]])
+        source = " · ".join(p for p in (hit.source, kind_label(hit.source_kind)) if p)
         label = QLabel(
             f"<b>{html.escape(hit.heading)}</b><br>"
             f"<span style='color:{self._muted}'>{html.escape(where)}</span><br>"
             f"{hit.snippet}"
+            + (
+                f"<br><small style='color:{self._muted}'>{html.escape(source)}</small>"
+                if source
+                else ""
+            )
         )
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
@@ -187,8 +196,10 @@ class SearchPanel(QWidget):
         item = QListWidgetItem()
         item.setData(HIT_ROLE, hit)
         snippet = QTextDocumentFragment.fromHtml(hit.snippet).toPlainText()
-        item.setData(  # what a screen reader says: the heading, where it is, the snippet
-            Qt.ItemDataRole.AccessibleTextRole, f"{hit.heading}. In {where}. {snippet}"
+        from_where = f" From {source}." if source else ""
+        item.setData(  # what a screen reader says: the heading, where it is, source, snippet
+            Qt.ItemDataRole.AccessibleTextRole,
+            f"{hit.heading}. In {where}.{from_where} {snippet}",
         )
         item.setToolTip(as_rich_text(f"{hit.title} › {path}"))
         self.list.addItem(item)

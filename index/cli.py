@@ -532,6 +532,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
         "query": result.query,
         "did_you_mean": result.did_you_mean,
         "definition": _entry_json(result.definition) if result.definition else None,
+        "notice": result.notice,
         "hits": [
             {
                 "doc": h.doc,
@@ -541,6 +542,8 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
                 "path": h.path,
                 "score": h.score,
                 "snippet": h.snippet,
+                "source": h.source,
+                "source_kind": h.source_kind,
             }
             for h in result.hits
         ],
@@ -549,6 +552,8 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
 
 def _print_result(result: SearchResult, out: TextIO) -> None:
     bold = out.isatty()
+    if result.notice:
+        print(_safe(result.notice + "\n"), file=out)
     if result.definition:
         print(_safe(f"{result.definition.term}: {result.definition.definition}\n"), file=out)
     if result.message:
@@ -558,7 +563,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
     last_doc = None
     for hit in result.hits:
         if hit.doc != last_doc:
-            print(_safe(f"{hit.title}  [{hit.doc}]"), file=out)
+            source = f"  {hit.source} · {hit.source_kind}" if hit.source else ""
+            print(_safe(f"{hit.title}  [{hit.doc}]{source}"), file=out)
             last_doc = hit.doc
         print(_safe(f"  § {' › '.join(hit.path)}  [#{hit.section}]"), file=out)
         print(f"    {_terminal_snippet(hit.snippet, bold)}", file=out)

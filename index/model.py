@@ -177,6 +177,9 @@ class SearchHit:
     path: list[str]
     score: float
     snippet: str  # HTML-escaped text; matched words are wrapped in <b>...</b>
+    source: str = ""  # who published the document ("NCI", "Canadian Cancer Society", ...)
+    # government, cancer charity, professional body, clinic, patient's view, or other
+    source_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,9 @@ class SearchResult:
     definition: GlossaryEntry | None = None
     message: str | None = None  # for a person: why there is nothing, or what was changed
     terms: QueryTerms = QueryTerms()  # of the query whose hits these are
+    # Said above the results: e.g. that the library has no document on a cancer type
+    # the query names, so the hits only mention it.
+    notice: str | None = None
 
 
 @dataclass

@@ -12,22 +12,34 @@ from index.yamlfile import read_yaml
 
 
 class Synonyms:
+    """Groups of words that mean the same thing. A word written with capitals in a group
+    ("NET", "GP") is an abbreviation that is also an everyday word: it stands for the
+    group only when typed in capitals, and other words of the group never expand to it."""
+
     def __init__(self, groups: list[list[str]]) -> None:
         self.groups = [[normalize_term(w) for w in g if normalize_term(w)] for g in groups]
         self._index: dict[str, set[str]] = {}
-        for group in self.groups:
+        self._exact: dict[str, set[str]] = {}
+        for group in groups:
+            plain = {normalize_term(w) for w in group if w == w.casefold() and normalize_term(w)}
             for word in group:
-                self._index.setdefault(word, set()).update(group)
-        self.longest = max((len(w.split()) for w in self._index), default=1)
+                if word != word.casefold():
+                    self._exact.setdefault(" ".join(word.split()), set()).update(plain)
+                elif normalize_term(word):
+                    self._index.setdefault(normalize_term(word), set()).update(plain)
+        keys = [*self._index, *self._exact]
+        self.longest = max((len(w.split()) for w in keys), default=1)
 
-    def alternatives(self, phrase: str) -> list[str]:
-        """The phrase first, then every other way of saying it."""
+    def alternatives(self, phrase: str, typed: str = "") -> list[str]:
+        """The phrase first, then every other way of saying it (`typed`: the phrase as
+        typed, with its capitals)."""
         key = normalize_term(phrase)
-        others = sorted(self._index.get(key, set()) - {key})
-        return [key, *others]
+        others = set(self._index.get(key, set()))
+        others |= self._exact.get(" ".join(typed.split()), set())
+        return [key, *sorted(others - {key})]
 
-    def known(self, phrase: str) -> bool:
-        return normalize_term(phrase) in self._index
+    def known(self, phrase: str, typed: str = "") -> bool:
+        return normalize_term(phrase) in self._index or " ".join(typed.split()) in self._exact
 
 
 def load_synonyms(path: Path | None = None) -> tuple[Synonyms, list[Problem]]:

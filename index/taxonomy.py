@@ -31,6 +31,10 @@ class Taxonomy:
         key = normalize_term(name)
         return self._aliases.get(key, key)
 
+    def known(self, name: str) -> str | None:
+        """The canonical id of a name or alias the taxonomy lists, else None."""
+        return self._aliases.get(normalize_term(name))
+
     def describe(self, name: str) -> CancerType:
         key = self.canonical(name)
         known = self.types.get(key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def make_schema() -> Schema:
@@ -28,7 +28,9 @@ def make_schema() -> Schema:
         # The section's own heading: weighted above the title, because every section of a
         # document shares its title and the heading is what tells them apart (MedQuAD
         # section MRR@10 0.793 at 2.5, 0.807 at 4.0; document hit@1 unchanged).
-        heading=TEXT(analyzer=stemmed, stored=True, field_boost=4.0),
+        # Only its words that the title lacks, and those saying what kind of answer the
+        # section gives (index/search/store.py); the heading as written is in `path`.
+        heading=TEXT(analyzer=stemmed, field_boost=4.0),
         # Headings of the enclosing sections: a section about "side effects" under "Imatinib".
         context=TEXT(analyzer=stemmed, field_boost=1.5),
         # Headings from the top down, as JSON, for showing where a hit is.
@@ -38,12 +40,21 @@ def make_schema() -> Schema:
         # The same words unstemmed: the vocabulary "did you mean" suggests from
         # (a stemmed field would suggest stems, and spelling=True there breaks fuzzy terms).
         words=TEXT(analyzer=StandardAnalyzer(minsize=3)),
-        # Canonical cancer types of the document, for filtering.
+        # Canonical cancer types of the document, primary first.
         types=KEYWORD(stored=True, commas=True, lowercase=True),
+        # The document's primary cancer type: what the type filter matches (the other
+        # listed types say what else it touches on, and are often tagging noise).
+        primary=ID(stored=True),
+        # The kinds of answer the section's own heading says it gives ("treatment",
+        # "side effects", ...), and those its enclosing headings name (index/search/intents.py).
+        intents=KEYWORD(stored=True, commas=True),
+        context_intents=STORED(),
         # "article" or "comments": readers' comments rank below the article itself.
         kind=ID(stored=True),
         # Filters: who wrote it, for whom, in which language.
         source=ID(stored=True),
+        # government, cancer charity, professional body, clinic, patient's view, other.
+        source_kind=ID(stored=True),
         audience=ID(stored=True),
         language=ID(stored=True),
     )

@@ -22,6 +22,8 @@ from whoosh.reading import MultiReader
 
 from index.glossary import Glossary
 from index.model import GlossaryEntry, QueryTerms, SearchHit, SearchResult, SectionKind
+from index.search.intents import query_intents
+from index.sources import RANK_WEIGHT
 from index.synonyms import Synonyms
 from index.taxonomy import Taxonomy
 
@@ -53,7 +55,31 @@ _QUESTION_WORDS = {
     "there",
     "any",
     "should",
+    # Pronouns and helping words of a question as people type it ("can they ...",
+    # "will my ..."): they say nothing about the subject either.
+    "my",
+    "mine",
+    "they",
+    "them",
+    "their",
+    "we",
+    "our",
+    "you",
+    "your",
+    "it",
+    "its",
+    "can",
+    "could",
+    "would",
+    "will",
+    "shall",
+    "might",
+    "please",
 }
+# Sections a search scores before ranking them again, per result asked for.
+CANDIDATES = 3
+COORD_FLOOR = 0.3
+COORD_POWER = 2.0
 # Readers' comments under a blog post are kept, but rank below the articles.
 COMMENTS_WEIGHT = 0.5
 _QUESTION = re.compile(
@@ -62,6 +88,26 @@ _QUESTION = re.compile(
     re.I,
 )
 EXAMPLE = "for example: imatinib side effects"
+# A section whose own heading says it gives the kind of answer the question asks for
+# ("how is it treated?" -> "Treatment options") ranks this much higher; one inside
+# such a section (its enclosing heading says so) a little higher.
+INTENT_WEIGHT = 1.6
+CONTEXT_INTENT_WEIGHT = 1.2
+# Words that make a place name a cancer type: "breast cancer", "liver tumour".
+_CANCER_WORDS = {
+    "cancer",
+    "cancers",
+    "tumour",
+    "tumours",
+    "tumor",
+    "tumors",
+    "carcinoma",
+    "carcinomas",
+    "neoplasm",
+    "neoplasms",
+    "malignancy",
+}
+_DISEASE_ENDINGS = ("oma", "omas", "emia", "aemia")
 
 
 @dataclass
@@ -154,19 +200,25 @@ class Searcher:
                 message="Type a word or two to search for, " + EXAMPLE + ".",
             )
         limit = max(1, min(int(limit), 200))
-        hits = self._run(units, limit, types)
-        did_you_mean = self._did_you_mean(units)
-        if not hits and did_you_mean:
-            corrected = self._units(did_you_mean, prefix=False)
-            hits = self._run(corrected, limit, types)
-            if hits:
-                units = corrected
-                message = f"No results for “{raw.strip()}”. Showing results for “{did_you_mean}”."
+        did_you_mean = self._correct(units)
+        missing, required = self._coverage(raw, types or [])
+        hits = self._run(units, limit, types, query_intents(raw), required)
+        if hits and did_you_mean and message is None:
+            message = f"Showing results for “{did_you_mean}”."
         if not hits and message is None:
             message = "Nothing found. Try fewer or different words, " + EXAMPLE + "."
             if types:
                 message = "Nothing found for this cancer type. Try searching all types."
-        return SearchResult(text, hits, did_you_mean, definition, message, self._terms(units))
+        notice = None
+        if missing:
+            notice = f"The library has no document about {missing}."
+            if required and hits:
+                notice += " These sections mention it."
+            elif required:
+                notice = notice[:-1] + ", and nothing in it mentions it."
+        return SearchResult(
+            text, hits, did_you_mean, definition, message, self._terms(units), notice
+        )
 
     def _terms(self, units: list[_Unit]) -> QueryTerms:
         stems: set[str] = set()
@@ -182,34 +234,37 @@ class Searcher:
     # -- understanding the query -----------------------------------------------
 
     def _units(self, text: str, prefix: bool) -> list[_Unit]:
-        tokens: list[tuple[str, bool, bool]] = []  # (text, is_phrase, exclude)
+        tokens: list[tuple[str, bool, bool, str]] = []  # (text, is_phrase, exclude, as typed)
         for match in _TOKEN.finditer(text):
             if match.group(2) is not None:
                 phrase = " ".join(match.group(2).split())
                 if phrase:
-                    tokens.append((phrase.casefold(), True, bool(match.group(1))))
+                    tokens.append((phrase.casefold(), True, bool(match.group(1)), phrase))
             else:
-                word = match.group(4).strip(".'’-").casefold()
+                typed = match.group(4).strip(".'’-")
+                word = typed.casefold()
                 if word and word not in _OPERATORS:
-                    tokens.append((word, False, bool(match.group(3))))
+                    tokens.append((word, False, bool(match.group(3)), typed))
         if any(not t[1] and t[0] not in _QUESTION_WORDS for t in tokens):
             tokens = [t for t in tokens if t[1] or t[0] not in _QUESTION_WORDS]
+        synonyms = self.synonyms
         units: list[_Unit] = []
         i = 0
         while i < len(tokens):
-            word, is_phrase, exclude = tokens[i]
+            word, is_phrase, exclude, typed = tokens[i]
             if is_phrase or exclude:
-                units.append(_Unit(self.synonyms.alternatives(word), is_phrase, exclude))
+                units.append(_Unit(synonyms.alternatives(word, typed), is_phrase, exclude))
                 i += 1
                 continue
             # Longest run of plain words that the synonym list knows as one phrase.
-            for n in range(min(self.synonyms.longest, len(tokens) - i), 0, -1):
+            for n in range(min(synonyms.longest, len(tokens) - i), 0, -1):
                 run = tokens[i : i + n]
                 if any(t[1] or t[2] for t in run):
                     continue
                 phrase = " ".join(t[0] for t in run)
-                if n == 1 or self.synonyms.known(phrase):
-                    units.append(_Unit(self.synonyms.alternatives(phrase), n > 1))
+                typed = " ".join(t[3] for t in run)
+                if n == 1 or synonyms.known(phrase, typed):
+                    units.append(_Unit(synonyms.alternatives(phrase, typed), n > 1))
                     i += n
                     break
         if units and prefix and text[-1:].isalnum():
@@ -228,21 +283,27 @@ class Searcher:
 
     def _unit_query(self, unit: _Unit) -> Q.Query | None:
         parts: list[Q.Query] = []
+        seen: set[tuple[str, ...]] = set()
         for n, alternative in enumerate(unit.alternatives):
+            # Ways of saying it that come to the same index terms ("recur", "recurs") count once.
+            words = tuple(t.text for t in self._analyzer(alternative))
+            if not words or words in seen:
+                continue
+            seen.add(words)
             boost = 1.0 if n == 0 else 0.9
-            for fieldname in TEXT_FIELDS:
-                sub = self._field_query(fieldname, alternative)
-                if sub is not None:
-                    sub.boost = boost
-                    parts.append(sub)
+            fields = [
+                q for f in TEXT_FIELDS if (q := self._field_query(f, alternative)) is not None
+            ]
+            for sub in fields:
+                sub.boost = boost
+            parts.append(Q.Or(fields))
         if unit.prefix:
             stem = re.sub(r"[^\w]", "", unit.text)
             if len(stem) >= 3:
-                for fieldname in PREFIX_FIELDS:
-                    parts.append(Q.Prefix(fieldname, stem, boost=0.5))
+                parts.append(Q.Or([Q.Prefix(f, stem, boost=0.5) for f in PREFIX_FIELDS]))
         if not parts:
             return None
-        return Q.Or(parts)
+        return parts[0] if len(parts) == 1 else Q.Or(parts)
 
     def _build(self, units: list[_Unit]) -> Q.Query | None:
         wanted = [q for u in units if not u.exclude and (q := self._unit_query(u)) is not None]
@@ -258,32 +319,80 @@ class Searcher:
 
     # -- running it -----------------------------------------------------------
 
-    def _run(self, units: list[_Unit], limit: int, types: list[str] | None) -> list[SearchHit]:
+    def _run(
+        self,
+        units: list[_Unit],
+        limit: int,
+        types: list[str] | None,
+        intents: frozenset[str] = frozenset(),
+        required: list[str] | None = None,
+    ) -> list[SearchHit]:
         query = self._build(units)
         if query is None:
             return []
+        if required:
+            musts = [Q.Or([Q.Term(f, stem) for f in TEXT_FIELDS]) for stem in required]
+            query = Q.And([query, *musts])
         filter_query = None
         if types:
-            filter_query = Q.Or([Q.Term("types", self.taxonomy.canonical(t)) for t in types])
-        results = self._searcher.search(query, limit=limit * 3, filter=filter_query, terms=True)
+            # The primary type only: the other types a document lists are what it
+            # touches on (or tagging noise), not what it is about.
+            filter_query = Q.Or([Q.Term("primary", self.taxonomy.canonical(t)) for t in types])
+        results = self._searcher.search(
+            query, limit=limit * CANDIDATES, filter=filter_query, terms=True
+        )
         results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=70)
         results.formatter = _SnippetFormatter()
-        unit_terms = [self._unit_terms(u) for u in units if not u.exclude]
+        # Words with nothing to look for ("the", "of") neither count nor make up the subject.
+        wanted = [u for u in units if not u.exclude and any(self._unit_terms(u))]
+        unit_terms = [self._unit_terms(u) for u in wanted]
+        # The words naming the subject, apart from the cue words of the question ("symptoms",
+        # "treated"): a section gains from its heading's kind only if it is about the subject.
+        cues = [query_intents(u.text) for u in wanted]
+        subject = [t for t, cue in zip(unit_terms, cues, strict=True) if not cue]
+        weights = [self._rarity(terms) for terms, _ in unit_terms]
+        total = sum(weights) or 1.0
         best: dict[str, float] = {}
         rows = []
         for hit in results:
             score = hit.score * (
                 COMMENTS_WEIGHT if hit.get("kind") == SectionKind.COMMENTS else 1.0
             )
+            score *= RANK_WEIGHT.get(hit.get("source_kind", ""), 1.0)
+            matched = {term for _, term in hit.matched_terms()}
+            kinds = set(hit.get("intents", "").split(","))
             if len(unit_terms) > 1:
-                matched = {term for _, term in hit.matched_terms()}
-                found = sum(1 for terms, prefix in unit_terms if _matches(terms, prefix, matched))
-                score *= 0.5 + 0.5 * found / len(unit_terms)
+                # Coordination, each word counted by how rare it is: a section that
+                # lacks the one unusual word asked about ("larotrectinib") loses more
+                # than one that lacks a word found everywhere ("cancer").
+                # A cue word ("causes") is answered by a heading that gives that kind
+                # of answer ("Risk factors"), whether or not the section uses the word.
+                found = sum(
+                    w
+                    for w, (terms, prefix), cue in zip(weights, unit_terms, cues, strict=True)
+                    if _matches(terms, prefix, matched) or cue & kinds
+                )
+                share = found / total
+                score *= (COORD_FLOOR + (1 - COORD_FLOOR) * share) ** COORD_POWER
+            if intents and all(_matches(terms, prefix, matched) for terms, prefix in subject):
+                kinds.discard("")
+                if intents & kinds:
+                    # A heading about that one thing answers it best; one that names
+                    # several kinds ("recur after it has been treated") a little less.
+                    score *= 1 + (INTENT_WEIGHT - 1) * len(intents & kinds) / len(kinds)
+                elif intents & set(hit.get("context_intents", "").split(",")):
+                    score *= CONTEXT_INTENT_WEIGHT
             best[hit["doc"]] = max(best.get(hit["doc"], 0.0), score)
             rows.append((score, hit))
         # Grouped by document: documents in order of their best section, sections by score.
         rows.sort(key=lambda r: (-best[r[1]["doc"]], r[1]["doc"], -r[0], r[1]["order"]))
         return [self._hit(h, score) for score, h in rows[:limit]]
+
+    def _rarity(self, terms: set[str]) -> float:
+        """How telling a match on any of these terms is: the idf of the rarest in the text."""
+        if not terms:
+            return 1.0
+        return float(max(self._searcher.idf("body", term) for term in terms))
 
     def _unit_terms(self, unit: _Unit) -> tuple[set[str], str | None]:
         """The index terms a unit can match, and its prefix while typing."""
@@ -291,6 +400,7 @@ class Searcher:
         return terms, (re.sub(r"[^\w]", "", unit.text) if unit.prefix else None)
 
     def _hit(self, hit: Any, score: float) -> SearchHit:
+        path = json.loads(hit["path"])
         snippet = hit.highlights("body", top=2) or ""
         if not snippet:
             body = hit.get("body", "")
@@ -300,10 +410,12 @@ class Searcher:
             doc=hit["doc"],
             title=hit["title"],
             section=hit["section"],
-            heading=hit["heading"],
-            path=json.loads(hit["path"]),
+            heading=path[-1] if path else "",
+            path=path,
             score=round(float(score), 4),
             snippet=" ".join(snippet.split()),
+            source=hit.get("source", ""),
+            source_kind=hit.get("source_kind", ""),
         )
 
     # -- helping -----------------------------------------------------------------
@@ -311,7 +423,13 @@ class Searcher:
     def _known(self, word: str, as_prefix: bool) -> bool:
         if self._searcher.doc_frequency("words", word) > 0:
             return True
+        # Another form of a word the library has ("blocked" where it says "block").
+        stems = [t.text for t in self._analyzer(word)]
+        if stems and self._searcher.doc_frequency("body", stems[0]) > 0:
+            return True
         if self.synonyms.known(word) or self.glossary.lookup(word) is not None:
+            return True
+        if self.taxonomy.known(word) is not None:
             return True
         if as_prefix:
             return (
@@ -319,7 +437,11 @@ class Searcher:
             )
         return False
 
-    def _did_you_mean(self, units: list[_Unit]) -> str | None:
+    def _correct(self, units: list[_Unit]) -> str | None:
+        """Misspelt words are looked for as the library spells them too (their nearest
+        word within one letter, or two in a word of six letters or more), and the
+        query as corrected is returned for "did you mean". A word the library, the
+        glossary, the synonyms or the cancer types know is never changed, however rare."""
         corrector = None
         changed = False
         words = []
@@ -331,13 +453,62 @@ class Searcher:
                 words.append(word)
                 continue
             corrector = corrector or self._searcher.corrector("words")
-            suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            maxdist = 2 if len(word) >= 6 else 1
+            suggestions = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=1)
             if suggestions:
-                words.append(suggestions[0])
+                fix = suggestions[0]
+                words.append(fix)
                 changed = True
+                for alternative in self.synonyms.alternatives(fix):
+                    if alternative not in unit.alternatives:
+                        unit.alternatives.append(alternative)
+                unit.prefix = False
             else:
                 words.append(word)
         return " ".join(words) if changed else None
+
+    def _coverage(self, text: str, types: list[str]) -> tuple[str | None, list[str]]:
+        """The cancer type the query (or the type filter) names that no document is
+        about, if any; and the stems a section must then contain: those naming it."""
+        for type_id in types:
+            if not self._covers(type_id, [type_id]):
+                return _lower(self.taxonomy.describe(type_id).name), []
+        named = self._named_types(text)
+        if not named or any(self._covers(t, words) for t, words in named):
+            return None, []
+        type_id, words = named[0]
+        stems = sorted({t.text for t in self._analyzer(" ".join(words))})
+        return _lower(self.taxonomy.describe(type_id).name), stems
+
+    def _named_types(self, text: str) -> list[tuple[str, list[str]]]:
+        """Cancer types the text names ("breast cancer", "melanoma"), with the words that
+        name the type apart from "cancer" and the like."""
+        words = re.findall(r"[\w'’-]+", text.casefold())
+        found = []
+        i = 0
+        while i < len(words):
+            for n in range(min(5, len(words) - i), 0, -1):
+                run = words[i : i + n]
+                type_id = self.taxonomy.known(" ".join(run))
+                if type_id is None:
+                    continue
+                after = words[i + n] if i + n < len(words) else ""
+                if any(_is_cancer_word(w) for w in run) or after in _CANCER_WORDS:
+                    naming = [w for w in run if w not in _CANCER_WORDS] or run
+                    found.append((type_id, naming))
+                    i += n - 1
+                    break
+            i += 1
+        return found
+
+    def _covers(self, type_id: str, words: list[str]) -> bool:
+        """Whether some document is about this type: its primary type, or its title
+        names it."""
+        canonical = self.taxonomy.canonical(type_id)
+        if self._searcher.doc_frequency("primary", canonical) > 0:
+            return True
+        stems = [t.text for t in self._analyzer(" ".join(words))]
+        return bool(stems) and all(self._searcher.doc_frequency("title", s) > 0 for s in stems)
 
     def _definition(self, text: str) -> GlossaryEntry | None:
         cleaned = " ".join(text.split()).strip(" ?!.")
@@ -349,6 +520,15 @@ class Searcher:
             if match:
                 entry = self.glossary.lookup(match.group(1) or match.group(2))
         return entry
+
+
+def _is_cancer_word(word: str) -> bool:
+    return word in _CANCER_WORDS or word.endswith(_DISEASE_ENDINGS)
+
+
+def _lower(name: str) -> str:
+    """ "Breast cancer" -> "breast cancer" in a sentence; "GIST" stays as it is."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def matching_words(text: str, terms: QueryTerms) -> list[str]:

@@ -25,11 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from index.model import Checkpoint, Document, Library
+from index.search.intents import heading_intents, is_heading_word
 from index.search.schema import SCHEMA_VERSION, make_schema
+from index.sources import source_kind
 from index.taxonomy import Taxonomy
 
 MANIFEST = "oncoref-manifest.json"
@@ -57,10 +60,22 @@ Progress = Callable[[str], None]
 
 def entries_for(document: Document, taxonomy: Taxonomy) -> list[dict[str, object]]:
     types = [taxonomy.canonical(t) for t in document.meta.cancer_types]
+    kind = source_kind(document.meta.source_type, document.meta.source)
+    own = {s.id: heading_intents(s.heading) for s in document.sections}
+    parents = {s.id: s.parent for s in document.sections}
+    title_stems = {t.text for t in _ANALYZER(document.title)}
+    title_intents = heading_intents(document.title)
     entries = []
     for order, (section, path) in enumerate(
         zip(document.sections, document.heading_paths(), strict=True)
     ):
+        # The enclosing headings, up to the document's title, say what it is part of.
+        inherited = list(title_intents)
+        parent, seen = section.parent, set()
+        while parent is not None and parent in own and parent not in seen:
+            seen.add(parent)
+            inherited += [i for i in own[parent] if i not in inherited]
+            parent = parents[parent]
         entries.append(
             {
                 "key": f"{document.id}#{section.id}",
@@ -68,19 +83,38 @@ def entries_for(document: Document, taxonomy: Taxonomy) -> list[dict[str, object
                 "section": section.id,
                 "order": order,
                 "title": document.title,
-                "heading": section.heading,
+                "heading": _apart_from(section.heading, title_stems),
                 "context": " ".join(path[:-1]),
                 "path": json.dumps(path, ensure_ascii=False),
                 "body": section.text,
                 "words": " ".join([document.title, section.heading, section.text]),
                 "types": ",".join(types),
+                "primary": types[0] if types else "",
+                "intents": ",".join(own[section.id]),
+                "context_intents": ",".join(inherited),
                 "kind": section.kind.value,
                 "source": document.meta.source,
+                "source_kind": kind,
                 "audience": document.meta.audience,
                 "language": document.meta.language,
             }
         )
     return entries
+
+
+_ANALYZER = StemmingAnalyzer()
+
+
+def _apart_from(heading: str, title_stems: set[str]) -> str:
+    """The heading's words that its document's title does not have: what tells the
+    section apart from the others ("Tests ... used to diagnose" in "Tests that examine
+    the small intestine are used to diagnose small intestine cancer")."""
+    words = [
+        w
+        for w in heading.split()
+        if is_heading_word(w) or not {t.text for t in _ANALYZER(w)} & title_stems
+    ]
+    return " ".join(words)
 
 
 class NotAnIndexFolder(OSError):

@@ -54,10 +54,32 @@ def test_search_json_has_the_documented_shape(
 ) -> None:
     code, out, _ = run(capsys, "--index-dir", index_dir, "search", "gleevec side effects", "--json")
     data = json.loads(out)
-    assert code == 0 and set(data) == {"query", "did_you_mean", "definition", "hits"}
+    assert code == 0
+    assert set(data) == {"query", "did_you_mean", "definition", "notice", "hits"}
     hit = data["hits"][0]
-    assert set(hit) == {"doc", "title", "section", "heading", "path", "score", "snippet"}
+    assert set(hit) == {
+        "doc",
+        "title",
+        "section",
+        "heading",
+        "path",
+        "score",
+        "snippet",
+        "source",
+        "source_kind",
+    }
     assert hit["heading"] == "Imatinib (Gleevec)" and hit["path"][-1] == hit["heading"]
+    assert (hit["source"], hit["source_kind"]) == ("American Cancer Society", "cancer charity")
+    assert data["notice"] is None
+
+
+def test_search_json_says_first_when_no_document_is_about_the_cancer_type(
+    capsys: pytest.CaptureFixture[str], index_dir: str
+) -> None:
+    code, out, _ = run(capsys, "--index-dir", index_dir, "search", "breast cancer", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["notice"].startswith("The library has no document about breast")
+    assert all("breast" in (h["snippet"] + h["heading"]).casefold() for h in data["hits"])
 
 
 def test_search_text_names_the_document_and_section(
