@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from index import sources
 from index.model import Metadata
 
 # Said wherever a document has no date of publication or review.
@@ -22,13 +23,14 @@ DATE_NOT_STATED_NOTE = (
 # Said wherever a patient's own writing is shown or printed.
 PATIENT_VIEW = "A patient's view, not medical advice"
 
-# The kind of source, from `sourceType` ("02_nci_core": the number orders the kinds).
-SOURCE_KINDS = {
-    "nci": "Government health agency",
-    "government": "Government health agency",
-    "charity": "Cancer charity",
-    "patient_blog": "Patient's blog",
-    "blog": "Patient's blog",
+# The kinds of source (index/sources.py tells them) as a reader sees them named.
+SOURCE_KIND_NAMES = {
+    sources.GOVERNMENT: "Government health agency",
+    sources.CHARITY: "Cancer charity",
+    sources.PROFESSIONAL: "Professional body",
+    sources.CLINIC: "Clinic",
+    sources.PATIENT: "Patient's blog",
+    sources.OTHER: "",
 }
 
 # Licence values as a reader should see them. Keys are compared without case,
@@ -93,21 +95,14 @@ def readable_licence(value: str, source: str = "") -> str:
     return text[0].upper() + text[1:]
 
 
-def source_kind(source_type: str) -> str:
-    """What kind of source `sourceType` names ("" when it names none we know)."""
-    key = re.sub(r"^\d+_", "", source_type.strip().casefold())
-    if key in SOURCE_KINDS:
-        return SOURCE_KINDS[key]
-    words = set(re.split(r"[_\s\-]+", key))
-    for name, kind in SOURCE_KINDS.items():
-        if name in words:
-            return kind
-    return ""
+def source_kind(source_type: str, source: str = "") -> str:
+    """What kind of source a document is, named for a reader ("" when not known)."""
+    return SOURCE_KIND_NAMES[sources.source_kind(source_type, source)]
 
 
 def is_patient_view(meta: Metadata) -> bool:
     """A patient's own writing (a blog), as opposed to a health organisation's."""
-    return source_kind(meta.source_type) == SOURCE_KINDS["patient_blog"]
+    return sources.source_kind(meta.source_type, meta.source) == sources.PATIENT
 
 
 def date_not_stated(meta: Metadata) -> bool:

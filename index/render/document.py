@@ -278,7 +278,7 @@ def header_html(doc: Document, today: dt.date | None = None) -> str:
         lines.append(f'<p class="patient-view"><b>{html.escape(PATIENT_VIEW)}.</b></p>')
     facts = []
     if meta.source:
-        kind = source_kind(meta.source_type)
+        kind = source_kind(meta.source_type, meta.source)
         kind = f" ({html.escape(kind.lower())})" if kind and not is_patient_view(meta) else ""
         facts.append(f"<b>Source:</b> {html.escape(meta.source)}{kind}")
     if meta.audience:

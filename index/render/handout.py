@@ -220,7 +220,7 @@ def about_html(doc: Document, today: dt.date | None = None) -> str:
     meta = doc.meta
     facts = []
     if meta.source:
-        kind = source_kind(meta.source_type)
+        kind = source_kind(meta.source_type, meta.source)
         kind = f" ({html.escape(kind.lower())})" if kind and not is_patient_view(meta) else ""
         facts.append(f"<b>Source:</b> {html.escape(meta.source)}{kind}")
     if meta.last_reviewed:
