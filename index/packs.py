@@ -47,6 +47,7 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any
 
 from index import __version__, formats
+from index.files import fsync_folder, write_atomically
 from index.model import PackOrigin
 from index.paths import data_dir, pack_stores, resource, system_data_dir
 
@@ -231,7 +232,7 @@ def trust_key(key_or_file: str, system: bool = False) -> PublicKey:
     target = folder / f"{key.id}.pub"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, (key.text() + "\n").encode())
+        write_atomically(target, (key.text() + "\n").encode())
     except PermissionError as exc:
         raise _not_allowed(folder) from exc
     except OSError as exc:
@@ -1066,7 +1067,7 @@ class PackStore:
                 _unpack(pack.path, manifest, incoming)
                 verify_folder(incoming, manifest)
                 os.rename(incoming, final)
-                _fsync_dir(pack_dir)
+                fsync_folder(pack_dir)
             except OSError as exc:
                 shutil.rmtree(incoming, ignore_errors=True)
                 raise PackError("write", f"could not unpack into {pack_dir}: {exc}") from exc
@@ -1164,7 +1165,7 @@ class PackStore:
             },
         }
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        _write_atomically(self.state_path, text.encode("utf-8"))
+        write_atomically(self.state_path, text.encode("utf-8"))
 
     def _tidy(self, packs: Mapping[str, InstalledPack]) -> None:
         """Remove what installed.json does not name: versions rolled back, removed or
@@ -1226,7 +1227,7 @@ def _unpack(path: Path, manifest: Manifest, dest: Path) -> None:
                 os.fsync(out.fileno())
             _check_digest(entry, size, digest)
     for folder in sorted({p.parent for p in dest.rglob("*")}, key=lambda p: -len(p.parts)):
-        _fsync_dir(folder)
+        fsync_folder(folder)
 
 
 def _copy(source: IO[bytes], out: IO[bytes], limit: int) -> tuple[int, str]:
@@ -1264,40 +1265,6 @@ def verify_folder(folder: Path, manifest: Manifest) -> None:
     missing = sorted(set(expected) - found)
     if missing:
         raise PackError("missing", f"'{missing[0]}' is missing after unpacking.")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside `path`, flush to disk, and rename onto it: a reader sees the old
-    file or the new one, whole."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` survive a power cut (POSIX; Windows has no such call
-    and commits a rename with the file system's journal)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _lock(handle: IO[bytes]) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index import __version__
+from index.files import write_atomically
 from index.paths import data_dir, resources_dir
 
 if TYPE_CHECKING:
@@ -133,18 +134,10 @@ def _key(create: bool) -> bytes | None:
         return None
     # Made beside and renamed into place, so a kill never leaves a short key (which
     # would end snapshots for good); a damaged key is replaced the same way.
-    tmp = path.with_name(f"{_KEY_FILE}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(os.urandom(_SEAL_BYTES))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        write_atomically(path, os.urandom(_SEAL_BYTES), private=True)
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         return None
     return _key(create=False)
 

@@ -29,6 +29,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
+from index.files import write_atomically
 from index.model import Checkpoint, Document, Library
 from index.search.intents import heading_intents, is_heading_word
 from index.search.schema import SCHEMA_VERSION, make_schema
@@ -389,16 +390,7 @@ def open_prebuilt(directory: Path, documents: list[Document]) -> tuple[FileIndex
 
 def _write_json(path: Path, data: object) -> None:
     """Written beside and renamed over: a crash leaves the old file or the new one."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as f:
-            f.write(json.dumps(data, indent=1, sort_keys=True))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
 @contextlib.contextmanager
