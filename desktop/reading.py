@@ -158,18 +158,32 @@ class ReadingPane(QWidget):
 
 
 def home_html(session: Session) -> str:
-    """The library's front page: every document, by cancer type."""
+    """The library's front page: what it covers (cancer types, documents, sources,
+    dates) and what it does not."""
     from html import escape  # here: the first page a start shows is seldom home
 
+    from index.coverage import NOT_COVERED, coverage, date_text, summary_html
+
+    cover = coverage(session.library, session.taxonomy)
     parts = [
         '<h1 class="title">OncoRef</h1>',
         "<p>Trusted cancer information that works without the internet. Pick a "
         "document below or in <b>Contents</b>, or type in the search box. Underlined "
-        "medical words explain themselves: point at one, or click it.</p>",
+        "medical words explain themselves: point at one, or click it. Press <b>F1</b> "
+        "for help.</p>",
+        summary_html(cover),
+        "<h2>What is here</h2>",
     ]
-    for cancer_type in session.tree().children:
-        parts.append(f"<h2>{escape(cancer_type.label)}</h2><ul>")
-        for doc in cancer_type.children:
-            parts.append(f'<li><a href="doc:{escape(doc.doc or "")}">{escape(doc.label)}</a></li>')
+    for cancer_type in cover.types:
+        parts.append(f"<h3>{escape(cancer_type.name)}</h3><ul>")
+        for doc in cancer_type.documents:
+            parts.append(
+                f'<li><a href="doc:{escape(doc.id)}">{escape(doc.title)}</a><br>'
+                f"<small>{escape(doc.source)} · reviewed: {escape(date_text(doc.reviewed))}"
+                "</small></li>"
+            )
         parts.append("</ul>")
+    parts.append("<h2>What is not here</h2><ul>")
+    parts.extend(f"<li>{escape(line)}</li>" for line in NOT_COVERED)
+    parts.append("</ul>")
     return "\n".join(parts)

@@ -15,7 +15,7 @@ ORGANIZATION = "OncoRef"
 APPLICATION = "OncoRef"
 
 ZOOM_RANGE = (-4, 12)
-TABS = 3  # Contents, Search, Glossary
+TABS = 4  # Contents, Search, Glossary, Bookmarks
 
 _ZOOM = "reader/zoom"
 _LAST_READ = "reader/last"
@@ -27,6 +27,7 @@ _CLINIC = "handout/clinic"
 _PHONE = "handout/phone"
 _LARGE_PRINT = "handout/large_print"
 _WORDS_TO_KNOW = "handout/words_to_know"
+_SHARED_COMPUTER = "privacy/shared_computer"
 
 
 def open_store() -> QSettings:
@@ -43,6 +44,8 @@ class Settings:
 
     def __init__(self, store: QSettings | None = None) -> None:
         self.store = store if store is not None else open_store()
+        # Off on a shared computer (desktop.shared_mode): the place read is not kept.
+        self.remember_reading = True
 
     # -- reading ------------------------------------------------------------------
 
@@ -114,7 +117,20 @@ class Settings:
         return None, None
 
     def set_last_read(self, doc: str, section: str | None) -> None:
-        self.store.setValue(_LAST_READ, [doc, section or ""])
+        if self.remember_reading:
+            self.store.setValue(_LAST_READ, [doc, section or ""])
+
+    def forget_last_read(self) -> None:
+        self.store.remove(_LAST_READ)
+
+    @property
+    def shared_computer(self) -> bool:
+        """This person's choice: keep nothing personal between sessions."""
+        return self._bool(_SHARED_COMPUTER, False)
+
+    @shared_computer.setter
+    def shared_computer(self, on: bool) -> None:
+        self.store.setValue(_SHARED_COMPUTER, "true" if on else "false")
 
     # -- the library --------------------------------------------------------------
 

@@ -85,6 +85,10 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_keyboard()
+        from desktop import bookmarks, help  # a Bookmarks tab and menu, Ctrl+D; Help, F1
+
+        bookmarks.install(self)
+        help.install(self)
         self._restore_layout()
         self.status.busy("Opening the library…")
 
@@ -529,7 +533,7 @@ class MainWindow(QMainWindow):
         self.glossary_panel.select(term)
 
     def show_tab(self, number: int, focus: bool = True) -> None:
-        self.sidebar.setCurrentIndex(max(0, min(number, 2)))
+        self.sidebar.setCurrentIndex(max(0, min(number, self.sidebar.count() - 1)))
         if focus and self.sidebar.currentWidget() is not None:
             self.sidebar.currentWidget().setFocus()
 
@@ -539,6 +543,9 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.tab = self.sidebar.currentIndex()
+        from desktop.bookmarks import forget_on_close
+
+        forget_on_close(self)  # on a shared computer
         self.settings.sync()
         self.worker_thread.stop()
         super().closeEvent(event)

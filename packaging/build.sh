@@ -35,6 +35,9 @@ py="$venv/$bin/python"
 echo "== Indexing the bundled library"
 "$py" packaging/prebuild_index.py build/prebuilt-index
 
+echo "== Collecting the licences of what is shipped"
+"$py" packaging/collect_licenses.py --out build/licenses
+
 echo "== Freezing with PyInstaller"
 rm -rf dist/OncoRef
 "$py" -m PyInstaller --noconfirm --clean --log-level WARN \
