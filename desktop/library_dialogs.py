@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -91,6 +92,8 @@ class SettingsDialog(QDialog):
         handouts_intro = QLabel("<b>Printed handouts</b> say who gave them:", self)
         layout.addWidget(handouts_intro)
         layout.addLayout(handouts)
+        self.shared = _shared_computer_box(settings, self)
+        layout.addWidget(self.shared)
         layout.addWidget(buttons)
         for folder in folders:
             self.list.addItem(str(folder))
@@ -122,7 +125,9 @@ class SettingsDialog(QDialog):
         return list(session.library.documents) if session is not None else []
 
     def _choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a library folder")
+        from desktop.bookmarks import documents_folder
+
+        folder = QFileDialog.getExistingDirectory(self, "Add a library folder", documents_folder())
         if folder:
             self.add_folder(Path(folder))
 
@@ -131,6 +136,26 @@ class SettingsDialog(QDialog):
         if row >= 0:
             self.list.takeItem(row)
             self.folders_changed.emit(self.folders())
+
+
+def _shared_computer_box(settings: Settings, parent: QWidget) -> QCheckBox:
+    """Shared-computer mode (desktop.shared_mode): the person's choice, unless the
+    computer's administrator has turned it on for everyone."""
+    from desktop import shared_mode
+
+    box = QCheckBox("&Shared computer: forget history and bookmarks when OncoRef closes", parent)
+    box.setToolTip(
+        "Nothing personal is kept between sessions: no sections read, bookmarks or last "
+        "page. Takes effect the next time OncoRef starts."
+    )
+    if shared_mode.set_for_everyone():
+        box.setChecked(True)
+        box.setEnabled(False)
+        box.setToolTip("Turned on for everyone on this computer by its administrator.")
+    else:
+        box.setChecked(settings.shared_computer)
+        box.toggled.connect(lambda on: setattr(settings, "shared_computer", on))
+    return box
 
 
 class ProblemsDialog(QDialog):

@@ -26,6 +26,8 @@ def _user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ONCOREF_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("ONCOREF_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ONCOREF_SYSTEM_DATA_DIR", str(tmp_path / "system-data"))
+    # The computer's own settings for everyone (shared-computer mode) are not read.
+    monkeypatch.setenv("ONCOREF_SYSTEM_CONFIG", str(tmp_path / "system" / "OncoRef.ini"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,311 @@
+"""What a person using OncoRef every day expects: help, About, a home page that
+says what is covered, bookmarks, history, and a shared-computer mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from desktop.settings import Settings
+from desktop.window import Location, MainWindow
+from index import __version__
+from index.paths import data_dir, resource
+from tests.desktop.test_window import GIST, NCI, open_window
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("everyday-index")
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+def make_settings(path: Path) -> Settings:
+    return Settings(QSettings(str(path), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, settings_file: Path, index_dir: Path) -> MainWindow:
+    return open_window(qtbot, make_settings(settings_file), index_dir)
+
+
+def section_named(window: MainWindow, doc: str, heading: str) -> str:
+    assert window.session is not None
+    found = window.session.library.get(doc)
+    assert found is not None
+    return next(s.id for s in found.sections if s.heading == heading)
+
+
+def press(qtbot: QtBot, window: MainWindow, keys: str) -> None:
+    sequence = QKeySequence(keys)[0]
+    qtbot.keyClick(window.reader, sequence.key(), sequence.keyboardModifiers())
+
+
+# -- Help and About ------------------------------------------------------------------------
+
+
+def test_f1_opens_help_with_the_real_shortcuts_and_where_data_is_kept(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.reader.setFocus()
+    press(qtbot, window, "F1")
+    dialog = window.help_dialogs["OncoRef help"]
+    assert dialog.isVisible()
+    text = dialog.browser.toPlainText()
+    for topic in (
+        "Finding things",
+        "Search tips",
+        "Medical words",
+        "Printing a handout",
+        "Adding documents and library packs",
+        "Keyboard shortcuts",
+        "Where your data is kept",
+    ):
+        assert topic in text
+    # Shortcuts come from the window's actions, so they are the ones that work.
+    assert re.search(r"Bookmark this section\s*Ctrl\+D", text)
+    assert re.search(r"Print a handout\s*Ctrl\+P", text)
+    assert str(data_dir()) in text
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    assert [a.text() for a in help_menu.actions()] == ["OncoRef &help", "&About OncoRef"]
+
+
+def test_about_names_the_version_the_documents_and_every_component_licence(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.about_action.trigger()
+    dialog = window.help_dialogs["About OncoRef"]
+    text = dialog.browser.toPlainText()
+    assert f"Version {__version__}" in text
+    assert window.session is not None
+    for doc in window.session.library.documents:
+        assert doc.title in text and doc.meta.source in text and doc.meta.license in text
+    for name in ("Python", "PySide6_Essentials", "shiboken6", "Whoosh", "PyYAML", "segno"):
+        assert name in text
+    # A licence opens in the dialog, and Back returns.
+    dialog.browser.anchorClicked.emit(QUrl("licence:LGPL-3.0.txt"))
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in dialog.browser.toPlainText()
+    qtbot.mouseClick(dialog.back_button, Qt.MouseButton.LeftButton)
+    assert "What the library holds" in dialog.browser.toPlainText()
+    # A document opens in the window.
+    dialog.browser.anchorClicked.emit(QUrl(f"doc:{GIST}"))
+    assert window.shown_doc == GIST
+
+
+def test_every_shipped_package_has_its_licence_text() -> None:
+    """Each run-time dependency in pyproject.toml is listed with a licence text."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = {
+        re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower().replace("_", "-")  # type: ignore[union-attr]
+        for d in project["project"]["dependencies"]
+    }
+    listed = yaml.safe_load(resource("licenses", "components.yaml").read_text(encoding="utf-8"))
+    names = {c["name"].lower().replace("_", "-"): c for c in listed["components"]}
+    assert wanted | {"python", "shiboken6", "mdurl"} <= set(names)
+    for component in names.values():
+        assert component["files"]
+        for file in component["files"]:
+            assert len(resource("licenses", file).read_text(encoding="utf-8")) > 500
+    assert "Matt Chaput" in resource("licenses", "Whoosh.txt").read_text(encoding="utf-8")
+    spec = (ROOT / "packaging" / "oncoref.spec").read_text(encoding="utf-8")
+    assert '"resources/licenses"' in spec
+    assert "collect_licenses.py" in (ROOT / "packaging" / "build.sh").read_text(encoding="utf-8")
+
+
+# -- Home ------------------------------------------------------------------------------------
+
+
+def test_home_says_what_is_covered_and_what_is_not(qtbot: QtBot, window: MainWindow) -> None:
+    window.home_action.trigger()
+    text = window.reader.toPlainText()
+    assert window.session is not None
+    documents = window.session.library.documents
+    assert f"The library holds {len(documents)} documents" in text
+    for name in ("Gastrointestinal stromal tumour (GIST)", "Small intestine cancer"):
+        assert name in text
+    for doc in documents:
+        assert doc.title in text and doc.meta.source in text
+    assert "reviewed: December 30, 2025" in text  # the NCI page's date
+    assert "reviewed: date not given" in text
+    assert "What is not here" in text and "Emergencies" in text
+
+
+# -- Bookmarks and recently read ----------------------------------------------------------------
+
+
+def test_ctrl_d_bookmarks_the_section_and_it_is_kept(
+    qtbot: QtBot, window: MainWindow, settings_file: Path, index_dir: Path
+) -> None:
+    surgery = section_named(window, GIST, "Imatinib (Gleevec)")
+    window.open_location(Location(GIST, surgery))
+    window.reader.setFocus()
+    press(qtbot, window, "Ctrl+D")
+    panel = window.places.panel
+    assert panel.bookmarks.count() == 1
+    assert panel.bookmarks.item(0).text() == (
+        "Imatinib (Gleevec) — Treating Gastrointestinal Stromal Tumors"
+    )
+    assert "Bookmarked" in window.statusBar().currentMessage()
+    # In the Bookmarks menu too.
+    window.bookmarks_menu.aboutToShow.emit()
+    assert any("Imatinib" in a.text() for a in window.bookmarks_menu.actions())
+
+    # Rename by editing the entry; the file has the new name.
+    item = panel.bookmarks.item(0)
+    item.setText("Imatinib for Mrs B's questions")
+    saved = json.loads((data_dir() / "bookmarks.json").read_text(encoding="utf-8"))
+    assert [p["name"] for p in saved["places"]] == ["Imatinib for Mrs B's questions"]
+
+    # Clicking it opens the section from anywhere.
+    window.home_action.trigger()
+    window.show_tab(3)
+    rect = panel.bookmarks.visualItemRect(panel.bookmarks.item(0))
+    qtbot.mouseClick(panel.bookmarks.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.here() == Location(GIST, surgery)
+
+    # Kept for the next start; then removed with Delete.
+    window.close()
+    again = open_window(qtbot, make_settings(settings_file), index_dir)
+    panel = again.places.panel
+    assert [panel.bookmarks.item(r).text() for r in range(panel.bookmarks.count())] == [
+        "Imatinib for Mrs B's questions"
+    ]
+    panel.bookmarks.setCurrentRow(0)
+    panel.bookmarks.setFocus()
+    qtbot.keyClick(panel.bookmarks, Qt.Key.Key_Delete)
+    assert panel.bookmarks.count() == 0 and panel.empty.isVisibleTo(panel)
+    saved = json.loads((data_dir() / "bookmarks.json").read_text(encoding="utf-8"))
+    assert saved["places"] == []
+
+
+def test_recently_read_lists_sections_newest_first(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_location(Location(NCI))
+    window.open_location(Location(GIST, section_named(window, GIST, "Embolization")))
+    recent = window.places.panel.recent
+    names = [recent.item(r).text() for r in range(recent.count())]
+    assert names[0] == "Embolization — Treating Gastrointestinal Stromal Tumors"
+    assert names[1].endswith("Small Intestine Cancer Treatment - NCI")
+    saved = json.loads((data_dir() / "recent.json").read_text(encoding="utf-8"))
+    assert saved["places"][0]["doc"] == GIST
+
+
+def test_clear_history_forgets_what_was_read_but_keeps_bookmarks(
+    qtbot: QtBot, window: MainWindow, settings_file: Path
+) -> None:
+    window.open_location(Location(NCI))
+    window.bookmark_action.trigger()
+    window.open_location(Location(GIST))
+    window.search_field.setText("gleevec")
+    window.clear_history_action.trigger()
+    assert window.places.panel.recent.count() == 0
+    assert not (data_dir() / "recent.json").exists()
+    assert window.search_field.text() == ""
+    assert window.places.panel.bookmarks.count() == 1
+    window.settings.sync()
+    assert "reader/last" not in QSettings(str(settings_file), QSettings.Format.IniFormat).allKeys()
+
+
+def test_a_damaged_bookmarks_file_is_set_aside_and_said(
+    qtbot: QtBot, settings_file: Path, index_dir: Path
+) -> None:
+    data_dir().mkdir(parents=True)
+    (data_dir() / "bookmarks.json").write_text('{"places": [{"doc": ', encoding="utf-8")
+    window = open_window(qtbot, make_settings(settings_file), index_dir)
+    note = window.places.panel.note
+    assert note.isVisibleTo(window.places.panel)
+    assert "bookmarks.json.damaged" in note.text() and "line 1" in note.text()
+    assert (data_dir() / "bookmarks.json.damaged").exists()
+    window.bookmark_action.trigger()  # bookmarks still work
+    assert window.places.panel.bookmarks.count() == 1
+
+
+def test_bookmarks_export_and_import(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    window.open_location(Location(NCI))
+    window.bookmark_action.trigger()
+    exported = tmp_path / "mine.json"
+    assert window.places.export_to(exported)
+    window.places.remove(0)
+    assert window.places.import_from(exported) == 1
+    assert (
+        window.places.panel.bookmarks.item(0)
+        .text()
+        .endswith("— Small Intestine Cancer Treatment - NCI")
+    )
+
+
+# -- Shared computer -------------------------------------------------------------------------------
+
+
+def test_shared_computer_mode_leaves_nothing_personal_behind(
+    qtbot: QtBot, tmp_path: Path, settings_file: Path, index_dir: Path
+) -> None:
+    # What an earlier, ordinary session left behind.
+    earlier = make_settings(settings_file)
+    earlier.set_last_read(NCI, None)
+    earlier.sync()
+    data_dir().mkdir(parents=True)
+    (data_dir() / "recent.json").write_text('{"places": []}', encoding="utf-8")
+    # The administrator turns the mode on for everyone.
+    system = Path(os.environ["ONCOREF_SYSTEM_CONFIG"])
+    system.parent.mkdir(parents=True)
+    system.write_text("[privacy]\nshared_computer=true\n", encoding="utf-8")
+
+    window = open_window(qtbot, make_settings(settings_file), index_dir)
+    # The last page read is not reopened: a first start's document instead.
+    assert window.shown_doc == GIST
+    window.open_location(Location(GIST, section_named(window, GIST, "Embolization")))
+    window.reader.setFocus()
+    press(qtbot, window, "Ctrl+D")
+    window.open_location(Location(NCI))
+    # Within the session, bookmarks and history work as usual.
+    assert window.places.panel.bookmarks.count() == 1
+    assert window.places.panel.recent.count() == 2
+    assert "Shared computer" in window.places.panel.note.text()
+    qtbot.keyClicks(window.search_field, "imatinib")
+    window.show_settings()
+    assert window.settings_dialog is not None
+    assert window.settings_dialog.shared.isChecked()
+    assert not window.settings_dialog.shared.isEnabled()
+    window.close()
+
+    # Only the key that seals the library's snapshot in the cache (not personal) is left.
+    assert {p.name for p in data_dir().iterdir()} <= {"snapshot.key"}
+    stored = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    personal = {k: stored.value(k) for k in stored.allKeys()}
+    assert "reader/last" not in personal
+    text = settings_file.read_text(encoding="utf-8")
+    for trace in (GIST, NCI, "imatinib", "Embolization"):
+        assert trace not in text
+
+
+def test_a_person_can_turn_shared_mode_on_in_settings(
+    qtbot: QtBot, window: MainWindow, settings_file: Path, index_dir: Path
+) -> None:
+    window.show_settings()
+    assert window.settings_dialog is not None
+    box = window.settings_dialog.shared
+    assert box.isEnabled() and not box.isChecked()
+    box.setChecked(True)
+    window.close()
+    again = open_window(qtbot, make_settings(settings_file), index_dir)
+    assert again.places.shared
+    again.open_location(Location(NCI))
+    again.bookmark_action.trigger()
+    again.close()
+    assert not (data_dir() / "bookmarks.json").exists()
+    assert not (data_dir() / "recent.json").exists()
