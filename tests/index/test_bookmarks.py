@@ -125,7 +125,7 @@ def test_importing_a_file_that_is_not_bookmarks_names_it(tmp_path: Path) -> None
     wrong = tmp_path / "photo.json"
     wrong.write_text('{"width": 3}', encoding="utf-8")
     marks = PlaceList(bookmarks_path())
-    with pytest.raises(PlacesFileError, match="photo.json"):
+    with pytest.raises(PlacesFileError, match=r"photo\.json"):
         marks.import_from(wrong)
     with pytest.raises(PlacesFileError, match="cannot be read"):
         read_places(tmp_path / "missing.json")
