@@ -6,6 +6,7 @@ window itself and the PDF writer that `oncoref print` uses.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is not None:
         from desktop.handout import PdfHandouts
 
+        add_settings_folders(args)
         return cli.run(args, handouts=PdfHandouts())
     # Start-up makes a great many objects that all live on (modules, Qt's types, the
     # library); looking for garbage among them only costs time (~7 ms). The window
@@ -26,6 +28,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.app import run
 
     return run(args)
+
+
+def add_settings_folders(args: argparse.Namespace) -> None:
+    """The commands read the folders added in the window's Settings too (after any
+    --library), unless --no-settings-folders; the core cannot read Qt's settings."""
+    if getattr(args, "no_settings_folders", False) or not hasattr(args, "library"):
+        return
+    from desktop.settings import Settings
+
+    folders = list(args.library or [])
+    for folder in Settings().folders:
+        if folder not in folders:
+            folders.append(folder)
+    args.library = folders
 
 
 if __name__ == "__main__":

@@ -56,7 +56,8 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
         type=Path,
         default=default([]),
         metavar="DIR",
-        help="also read documents from DIR (repeatable)",
+        help="also read documents from DIR (repeatable); the folders added in the "
+        "window's Settings are read too",
     )
     common.add_argument(
         "--no-bundled",
@@ -71,6 +72,12 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
         default=default(None),
         help="keep the search index in DIR instead of the cache folder",
     )
+    common.add_argument(
+        "--no-settings-folders",
+        action="store_true",
+        default=default(False),
+        help="commands: leave out the folders added in the window's Settings",
+    )
     return common
 
 
@@ -81,10 +88,17 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
         prog="oncoref",
         parents=[_global_options(suppress=False)],
         description="Offline cancer information: browse, search, define, check.",
+        epilog="`oncoref` alone opens the window; no COMMAND opens it. "
+        "`oncoref COMMAND --help` says more about each command.",
         add_help=commands,
         exit_on_error=commands,
     )
-    parser.add_argument("--version", action="version", version=f"oncoref {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"oncoref {__version__}",
+        help="print the version and exit",
+    )
     parser.add_argument(
         "--exit-when-ready",
         action="store_true",
@@ -94,14 +108,16 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         return parser
     common = _global_options(suppress=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="what to do (the window is not opened)"
+    )
 
     p = sub.add_parser("list", parents=[common], help="the documents in the library")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON (see README, JSON output)")
 
     p = sub.add_parser("outline", parents=[common], help="the section tree of one document")
-    p.add_argument("doc", metavar="DOC")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("doc", metavar="DOC", help="the document's id (see `oncoref list`)")
+    p.add_argument("--json", action="store_true", help="print JSON (see README, JSON output)")
 
     p = sub.add_parser("show", parents=[common], help="the text of a document, as loaded")
     p.add_argument("doc", metavar="DOC")
@@ -109,11 +125,13 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", parents=[common], help="search the library")
-    p.add_argument("query", nargs="?", metavar="QUERY")
+    p.add_argument("query", nargs="?", metavar="QUERY", help="words to look for")
     p.add_argument(
         "--batch", type=Path, metavar="FILE", help="one query a line; - for standard input"
     )
-    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="at most N results (default 10)"
+    )
     p.add_argument(
         "--type",
         action="append",
@@ -122,18 +140,24 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
         dest="types",
         help="only this cancer type (may be given more than once)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON (see README, JSON output)")
 
     p = sub.add_parser("define", parents=[common], help="look words up in the glossary")
-    p.add_argument("terms", nargs="+", metavar="TERM")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("terms", nargs="+", metavar="TERM", help="a word or phrase to explain")
+    p.add_argument("--json", action="store_true", help="print JSON (see README, JSON output)")
 
     p = sub.add_parser("check", parents=[common], help="validate documents; exit 1 on any error")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders to check (default: the whole library)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON (see README, JSON output)")
 
     p = sub.add_parser("print", parents=[common], help="a handout of a document, as a PDF")
-    p.add_argument("doc", metavar="DOC")
+    p.add_argument("doc", metavar="DOC", help="the document's id (see `oncoref list`)")
     p.add_argument(
         "--section",
         action="append",
@@ -145,7 +169,9 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--no-glossary", action="store_true", help='leave out "Words to know"')
     p.add_argument("--clinic", help="the clinic's name (default: the one set in the window)")
     p.add_argument("--phone", help="the clinic's phone number (default: as set)")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE.pdf", help="where to save it"
+    )
     p.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
 
     p = sub.add_parser("index", parents=[common], help="build or update the search index")
