@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import shared_mode
+from desktop.file_dialogs import documents_folder
 from desktop.history import Location
 from desktop.theme import as_rich_text
 from index.bookmarks import (
@@ -42,19 +43,6 @@ if TYPE_CHECKING:
     from index.session import Session
 
 PLACE_ROLE = Qt.ItemDataRole.UserRole + 1  # the list's index of the place
-
-
-def documents_folder() -> str:
-    """Where file dialogs start: the person's Documents folder, or home; never the
-    program's folder (the working directory of a shortcut)."""
-    for kind in (
-        QStandardPaths.StandardLocation.DocumentsLocation,
-        QStandardPaths.StandardLocation.HomeLocation,
-    ):
-        folder = QStandardPaths.writableLocation(kind)
-        if folder and Path(folder).is_dir():
-            return folder
-    return str(Path.home())
 
 
 def place_name(doc: Document, section: str | None) -> str:

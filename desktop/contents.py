@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QLineEdit, QTreeView, QVBoxLayout, QWidget
 
+from desktop.file_dialogs import nothing_matches, show_nothing_matches
 from desktop.theme import as_rich_text
 from index.contents import Node, build_tree
 
@@ -131,7 +132,9 @@ class ContentsPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.nothing = nothing_matches(self)
         layout.addWidget(self.filter)
+        layout.addWidget(self.nothing)
         layout.addWidget(self.tree)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
@@ -148,6 +151,7 @@ class ContentsPanel(QWidget):
         self.proxy.setFilterFixedString(text.strip())
         if text.strip():
             self.tree.expandAll()
+        show_nothing_matches(self.nothing, text, self.proxy.rowCount() == 0)
 
     def _activated(self, index: QModelIndex) -> None:
         doc = index.data(DOC_ROLE)

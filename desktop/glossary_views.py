@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.access import announce, name_clear_buttons
+from desktop.file_dialogs import nothing_matches, show_nothing_matches
 from desktop.theme import muted_color
 from index.glossary import CATEGORIES, DEFINITIONS_LABEL
 
@@ -142,7 +143,9 @@ class GlossaryPanel(QWidget):
         self.card.anchorClicked.connect(lambda url: self.select(url.toString()[8:]))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.nothing = nothing_matches(self)
         layout.addWidget(self.filter)
+        layout.addWidget(self.nothing)
         layout.addWidget(self.list, 3)
         layout.addWidget(self.card, 2)
         self.setFocusProxy(self.filter)
@@ -210,6 +213,7 @@ class GlossaryPanel(QWidget):
         current = self.list.currentItem()
         if first is not None and (current is None or current.isHidden()):
             self.list.setCurrentItem(first)
+        show_nothing_matches(self.nothing, text, first is None)
 
     def _show(self, item: QListWidgetItem | None) -> None:
         if item is None or self.glossary is None:

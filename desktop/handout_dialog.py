@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QStandardPaths, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -237,8 +237,9 @@ class HandoutDialog(QDialog):
         QDialog.open(dialog)  # QPrintDialog.open itself wants a slot to call
 
     def choose_pdf(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name = f"{self.doc.id.rsplit('/', 1)[-1]}-handout.pdf"
+        from desktop.file_dialogs import documents_folder, file_name
+
+        folder, name = documents_folder(), file_name(self.doc.title, ".pdf")
         path, _ = QFileDialog.getSaveFileName(
             self, "Save the handout as PDF", str(Path(folder) / name), "PDF (*.pdf)"
         )

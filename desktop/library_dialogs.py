@@ -125,7 +125,7 @@ class SettingsDialog(QDialog):
         return list(session.library.documents) if session is not None else []
 
     def _choose(self) -> None:
-        from desktop.bookmarks import documents_folder
+        from desktop.file_dialogs import documents_folder
 
         folder = QFileDialog.getExistingDirectory(self, "Add a library folder", documents_folder())
         if folder:

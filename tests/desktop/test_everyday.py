@@ -309,3 +309,65 @@ def test_a_person_can_turn_shared_mode_on_in_settings(
     again.close()
     assert not (data_dir() / "bookmarks.json").exists()
     assert not (data_dir() / "recent.json").exists()
+
+
+# -- Small things ------------------------------------------------------------------------------
+
+
+def test_empty_filters_say_nothing_matches(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_tab(0)
+    qtbot.keyClicks(window.contents.filter, "zebrafish")
+    note = window.contents.nothing
+    assert note.isVisibleTo(window) and "Nothing matches “zebrafish”" in note.text()
+    window.contents.filter.clear()
+    assert not note.isVisibleTo(window)
+
+    window.show_tab(2)
+    glossary = window.glossary_panel
+    qtbot.keyClicks(glossary.filter, "<b>zebrafish")
+    assert glossary.visible_terms() == []
+    assert glossary.nothing.isVisibleTo(window)
+    assert "Nothing matches “<b>zebrafish”" in glossary.nothing.text()  # shown as typed
+    glossary.filter.setText("imatinib")
+    assert not glossary.nothing.isVisibleTo(window)
+
+
+def test_file_dialogs_start_in_documents_and_name_the_pdf_after_the_title(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.file_dialogs import documents_folder, file_name
+
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documents"))
+    monkeypatch.chdir(ROOT)  # as if started from the program's folder
+    asked: list[tuple[str, ...]] = []
+
+    def save_name(parent, caption, start, filters):  # type: ignore[no-untyped-def]
+        asked.append((caption, start))
+        return "", ""
+
+    def folder_name(parent, caption, start):  # type: ignore[no-untyped-def]
+        asked.append((caption, start))
+        return ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", folder_name)
+    start = documents_folder()
+    assert Path(start).is_absolute() and Path(start).resolve() != ROOT.resolve()
+
+    window.open_location(Location(GIST))
+    window.show_handout()
+    assert window.handout_dialog is not None
+    window.handout_dialog.choose_pdf()
+    window.show_settings()
+    assert window.settings_dialog is not None
+    window.settings_dialog._choose()
+    (_, pdf), (_, folder) = asked
+    assert Path(pdf) == Path(start) / "Treating Gastrointestinal Stromal Tumors.pdf"
+    assert folder == start
+    assert file_name('A/B: "C"?  d. ', ".pdf") == "A B C d.pdf"
+    assert file_name("???", ".pdf") == "handout.pdf"
