@@ -45,6 +45,18 @@ if TYPE_CHECKING:
 PLACE_ROLE = Qt.ItemDataRole.UserRole + 1  # the list's index of the place
 
 
+def _place_list(name: str, parent: QWidget) -> QListWidget:
+    """A list whose long names wrap instead of running off to the side."""
+    widget = QListWidget(parent)
+    widget.setAccessibleName(name)
+    widget.setWordWrap(True)
+    widget.setSpacing(2)
+    widget.setUniformItemSizes(False)
+    widget.setResizeMode(QListWidget.ResizeMode.Adjust)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return widget
+
+
 def place_name(doc: Document, section: str | None) -> str:
     """ "Heading — Document title", or the title for a whole document."""
     found = doc.section(section) if section else None
@@ -65,8 +77,7 @@ class PlacesPanel(QWidget):
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.hide()
 
-        self.bookmarks = QListWidget(self)
-        self.bookmarks.setAccessibleName("Bookmarks")
+        self.bookmarks = _place_list("Bookmarks", self)
         self.bookmarks.itemActivated.connect(self._open)
         self.bookmarks.itemClicked.connect(self._open)
         self.bookmarks.itemChanged.connect(self._renamed)
@@ -92,8 +103,7 @@ class PlacesPanel(QWidget):
         self.import_button.clicked.connect(places.import_bookmarks)
         self.bookmarks.currentRowChanged.connect(lambda _: self._buttons())
 
-        self.recent = QListWidget(self)
-        self.recent.setAccessibleName("Recently read")
+        self.recent = _place_list("Recently read", self)
         self.recent.itemActivated.connect(self._open)
         self.recent.itemClicked.connect(self._open)
         self.recent_label = QLabel("<b>Recently read</b>", self)

@@ -225,7 +225,7 @@ def about_html(session: Session | None) -> str:
             "document.</p>"
         )
         parts.append(documents_table_html(cover, licence=True))
-    parts.append("<h2>Software in OncoRef and its licences</h2>")
+    parts.append('<h2><a name="software"></a>Software in OncoRef and its licences</h2>')
     found, problem = components()
     if problem:
         parts.append(f"<p>{escape(problem)}</p>")
@@ -238,7 +238,7 @@ def about_html(session: Session | None) -> str:
         )
         for part in found:
             links = ", ".join(
-                f'<a href="{LICENCE_SCHEME}{escape(name)}">{escape(name.removesuffix(".txt"))}</a>'
+                f'<a href="{LICENCE_SCHEME}{escape(name)}">{escape(_link_text(name))}</a>'
                 for name in part.files
             )
             note = f"<br><small>{escape(part.note)}</small>" if part.note else ""
@@ -248,6 +248,12 @@ def about_html(session: Session | None) -> str:
             )
         parts.append("</table>")
     return "\n".join(parts)
+
+
+def _link_text(file: str) -> str:
+    """A shared licence by its name (LGPL-3.0); a package's own as "licence text"."""
+    stem = file.removesuffix(".txt")
+    return stem if "GPL" in stem else "licence text"
 
 
 class TextDialog(QDialog):

@@ -4,8 +4,10 @@ It is on when the person turns it on in Settings, or when the computer's
 administrator turns it on for everyone in the system-wide settings:
 
 - Linux: /etc/xdg/OncoRef/OncoRef.conf
-- macOS: /Library/Preferences/com.oncoref.OncoRef.plist
 - Windows: HKEY_LOCAL_MACHINE\\Software\\OncoRef\\OncoRef
+- macOS: the system-wide preferences file Qt names for OncoRef
+
+(the Help page shows the exact place on the computer it runs on)
 
 with the value `shared_computer=true` in the `[privacy]` group (on Windows, the
 value `privacy\\shared_computer` set to `true`). ONCOREF_SYSTEM_CONFIG names an INI

@@ -56,13 +56,26 @@ class Coverage:
     undated: int
 
 
+_LICENCE_NAMES = {
+    "public_domain": "Public domain",
+    "public-domain": "Public domain",
+    "cc-by-4.0": "CC BY 4.0",
+    "cc-by-sa-4.0": "CC BY-SA 4.0",
+}
+
+
+def licence_label(text: str) -> str:
+    """A document's licence as a person reads it ("public_domain": "Public domain")."""
+    return _LICENCE_NAMES.get(text.strip().lower(), text.strip()) or "not given"
+
+
 def _cover(doc: Document, taxonomy: Taxonomy) -> DocumentCover:
     return DocumentCover(
         id=doc.id,
         title=doc.title,
         source=doc.meta.source or "source not given",
         reviewed=doc.meta.last_reviewed,
-        license=doc.meta.license or "not given",
+        license=licence_label(doc.meta.license),
         bundled=doc.bundled,
         also=[taxonomy.describe(t).name for t in doc.meta.cancer_types[1:]],
     )
