@@ -39,6 +39,7 @@ from index.bookmarks import (
 )
 
 if TYPE_CHECKING:
+    from desktop.window import MainWindow
     from index.model import Document
     from index.session import Session
 
@@ -223,7 +224,7 @@ class Places(QObject):
 
     changed = Signal()
 
-    def __init__(self, window: QWidget, shared: bool) -> None:
+    def __init__(self, window: MainWindow, shared: bool) -> None:
         super().__init__(window)
         self.window = window
         self.shared = shared
@@ -232,10 +233,22 @@ class Places(QObject):
         self.recent = PlaceList(None if shared else recent_path(), RECENT_LIMIT)
         self.panel = PlacesPanel(self)
         self.changed.connect(self.panel.refresh)
+        self.bookmark_action: QAction = window._action(
+            "&Bookmark this section",
+            self.bookmark_here,
+            "Ctrl+D",
+            "Keep this section in Bookmarks",
+        )
+        self.clear_history_action: QAction = window._action(
+            "&Clear history",
+            self.clear_history,
+            tip="Forget the sections read, the place to reopen and the search box (bookmarks stay)",
+        )
+        self.menu = QMenu("&Bookmarks", window)
 
     # -- what the lists point at ----------------------------------------------------
 
-    def set_session(self, session: Session) -> None:
+    def set_session(self, session: Session | None) -> None:
         self.session = session
         self.changed.emit()
 
@@ -267,9 +280,20 @@ class Places(QObject):
         self.bookmarks.remove(number)
         self.changed.emit()
 
+    def bookmark_here(self) -> None:
+        window = self.window
+        place = self.bookmark(window.here(), window.reading.document())
+        if place is not None:
+            window.statusBar().showMessage(f"Bookmarked: {place.name}", 4000)
+
     def clear_history(self) -> None:
-        """Forget the sections read (bookmarks stay)."""
+        """Forget the sections read, the place to reopen and the search box (bookmarks
+        stay)."""
         self.recent.clear()
+        window = self.window
+        window.settings.forget_last_read()
+        window.search_field.clear()
+        window.statusBar().showMessage("History cleared", 4000)
         self.changed.emit()
 
     # -- exchange ---------------------------------------------------------------------
@@ -338,7 +362,7 @@ class Places(QObject):
             )
 
 
-def install(window) -> Places:  # type: ignore[no-untyped-def]
+def install(window: MainWindow) -> Places:
     """Bookmarks and recently read in the window: a fourth sidebar tab, Ctrl+D, a
     Bookmarks menu and Clear history. On a shared computer nothing is kept."""
     shared = shared_mode.in_effect(window.settings)
@@ -347,49 +371,26 @@ def install(window) -> Places:  # type: ignore[no-untyped-def]
         window.settings.forget_last_read()
         recent_path().unlink(missing_ok=True)
     places = Places(window, shared)
-    window.places = places
     window.sidebar.addTab(places.panel, "&Bookmarks")
     places.panel.open_requested.connect(
         lambda doc, section: window.reading.go(Location(doc, section))
     )
     window.reading.shown.connect(places.shown)
     window.library_changed.connect(lambda: places.set_session(window.session))
-
-    def bookmark_here() -> None:
-        place = places.bookmark(window.here(), window.reading.document())
-        if place is not None:
-            window.statusBar().showMessage(f"Bookmarked: {place.name}", 4000)
-
-    def clear_history() -> None:
-        places.clear_history()
-        window.settings.forget_last_read()
-        window.search_field.clear()
-        window.statusBar().showMessage("History cleared", 4000)
-
-    window.bookmark_action = window._action(
-        "&Bookmark this section", bookmark_here, "Ctrl+D", "Keep this section in Bookmarks"
-    )
-    window.clear_history_action = window._action(
-        "&Clear history",
-        clear_history,
-        tip="Forget the sections read and the place to reopen (bookmarks stay)",
-    )
     show = window._action("Show Bookmarks", lambda: window.show_tab(3), "Alt+4")
     export = window._action("&Export bookmarks…", places.export_bookmarks)
     import_ = window._action("&Import bookmarks…", places.import_bookmarks)
     view_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == "&View"), None)
-    if view_menu is not None:
+    if isinstance(view_menu, QMenu):
         view_menu.addAction(show)
-    menu = QMenu("&Bookmarks", window)
-    fixed = [window.bookmark_action, show, None, export, import_, None, window.clear_history_action]
-    menu.aboutToShow.connect(lambda: places.fill_menu(menu, fixed))
-    places.fill_menu(menu, fixed)
-    window.bookmarks_menu = menu
-    window.menuBar().addMenu(menu)
+    fixed = [places.bookmark_action, show, None, export, import_, None, places.clear_history_action]
+    places.menu.aboutToShow.connect(lambda: places.fill_menu(places.menu, fixed))
+    places.fill_menu(places.menu, fixed)
+    window.menuBar().addMenu(places.menu)
     return places
 
 
-def forget_on_close(window) -> None:  # type: ignore[no-untyped-def]
+def forget_on_close(window: MainWindow) -> None:
     """At close on a shared computer: the place read and the history are removed."""
     places: Places | None = getattr(window, "places", None)
     if places is not None and places.shared:

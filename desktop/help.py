@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QUrl, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,8 +23,7 @@ from index import __version__
 from index.paths import cache_dir, data_dir, resource
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction
-
+    from desktop.window import MainWindow
     from index.session import Session
 
 LICENCE_SCHEME = "licence:"
@@ -315,42 +314,50 @@ class _Browser(QTextBrowser):
         return QByteArray()
 
 
-def install(window) -> None:  # type: ignore[no-untyped-def]
-    """A Help menu: OncoRef help (F1) and About OncoRef."""
-    from desktop import shared_mode
-    from desktop.history import Location
+class HelpMenu:
+    """The Help menu's commands and the dialogs they opened."""
 
-    dialogs: dict[str, TextDialog] = {}
+    def __init__(self, window: MainWindow) -> None:
+        from desktop import shared_mode
 
-    def dialog(name: str, html: str) -> TextDialog:
-        if name not in dialogs:
-            made = dialogs[name] = TextDialog(name, html, window)
-            made.open_document.connect(
-                lambda doc, section: window.reading.go(Location(doc, section))
+        self.window = window
+        self.dialogs: dict[str, TextDialog] = {}
+        self.system_file = shared_mode.system_config_path()
+        self.help_action: QAction = window._action(
+            "OncoRef &help",
+            self.show_help,
+            QKeySequence.StandardKey.HelpContents,
+            "How to use OncoRef",
+        )
+        self.about_action: QAction = window._action("&About OncoRef", self.show_about)
+        self.menu = window.menuBar().addMenu("&Help")
+        self.menu.addAction(self.help_action)
+        self.menu.addAction(self.about_action)
+
+    def _dialog(self, name: str, html: str) -> TextDialog:
+        from desktop.history import Location
+
+        dialog = self.dialogs.get(name)
+        if dialog is None:
+            dialog = self.dialogs[name] = TextDialog(name, html, self.window)
+            dialog.open_document.connect(
+                lambda doc, section: self.window.reading.go(Location(doc, section))
             )
         else:
-            dialogs[name].set_html(html)
-        dialogs[name].show()
-        dialogs[name].raise_()
-        return dialogs[name]
+            dialog.set_html(html)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
-    def show_help() -> TextDialog:
-        html = help_html(
-            window.actions(), window.settings.store.fileName(), shared_mode.system_config_path()
-        )
-        return dialog("OncoRef help", html)
+    def show_help(self) -> TextDialog:
+        window = self.window
+        html = help_html(window.actions(), window.settings.store.fileName(), self.system_file)
+        return self._dialog("OncoRef help", html)
 
-    def show_about() -> TextDialog:
-        return dialog("About OncoRef", about_html(window.session))
+    def show_about(self) -> TextDialog:
+        return self._dialog("About OncoRef", about_html(self.window.session))
 
-    window.show_help = show_help
-    window.show_about = show_about
-    window.help_dialogs = dialogs
-    window.help_action = window._action(
-        "OncoRef &help", show_help, QKeySequence.StandardKey.HelpContents, "How to use OncoRef"
-    )
-    window.about_action = window._action("&About OncoRef", show_about)
-    menu = window.menuBar().addMenu("&Help")
-    menu.addAction(window.help_action)
-    menu.addAction(window.about_action)
-    window.help_menu = menu
+
+def install(window: MainWindow) -> HelpMenu:
+    """A Help menu: OncoRef help (F1) and About OncoRef."""
+    return HelpMenu(window)

@@ -87,8 +87,8 @@ class MainWindow(QMainWindow):
         self._build_keyboard()
         from desktop import bookmarks, help  # a Bookmarks tab and menu, Ctrl+D; Help, F1
 
-        bookmarks.install(self)
-        help.install(self)
+        self.places = bookmarks.install(self)
+        self.help = help.install(self)
         self._restore_layout()
         self.status.busy("Opening the library…")
 

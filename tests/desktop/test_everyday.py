@@ -63,7 +63,7 @@ def test_f1_opens_help_with_the_real_shortcuts_and_where_data_is_kept(
 ) -> None:
     window.reader.setFocus()
     press(qtbot, window, "F1")
-    dialog = window.help_dialogs["OncoRef help"]
+    dialog = window.help.dialogs["OncoRef help"]
     assert dialog.isVisible()
     text = dialog.browser.toPlainText()
     for topic in (
@@ -87,8 +87,8 @@ def test_f1_opens_help_with_the_real_shortcuts_and_where_data_is_kept(
 def test_about_names_the_version_the_documents_and_every_component_licence(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.about_action.trigger()
-    dialog = window.help_dialogs["About OncoRef"]
+    window.help.about_action.trigger()
+    dialog = window.help.dialogs["About OncoRef"]
     text = dialog.browser.toPlainText()
     assert f"Version {__version__}" in text
     assert window.session is not None
@@ -165,8 +165,8 @@ def test_ctrl_d_bookmarks_the_section_and_it_is_kept(
     )
     assert "Bookmarked" in window.statusBar().currentMessage()
     # In the Bookmarks menu too.
-    window.bookmarks_menu.aboutToShow.emit()
-    assert any("Imatinib" in a.text() for a in window.bookmarks_menu.actions())
+    window.places.menu.aboutToShow.emit()
+    assert any("Imatinib" in a.text() for a in window.places.menu.actions())
 
     # Rename by editing the entry; the file has the new name.
     item = panel.bookmarks.item(0)
@@ -211,10 +211,10 @@ def test_clear_history_forgets_what_was_read_but_keeps_bookmarks(
     qtbot: QtBot, window: MainWindow, settings_file: Path
 ) -> None:
     window.open_location(Location(NCI))
-    window.bookmark_action.trigger()
+    window.places.bookmark_action.trigger()
     window.open_location(Location(GIST))
     window.search_field.setText("gleevec")
-    window.clear_history_action.trigger()
+    window.places.clear_history_action.trigger()
     assert window.places.panel.recent.count() == 0
     assert not (data_dir() / "recent.json").exists()
     assert window.search_field.text() == ""
@@ -233,13 +233,13 @@ def test_a_damaged_bookmarks_file_is_set_aside_and_said(
     assert note.isVisibleTo(window.places.panel)
     assert "bookmarks.json.damaged" in note.text() and "line 1" in note.text()
     assert (data_dir() / "bookmarks.json.damaged").exists()
-    window.bookmark_action.trigger()  # bookmarks still work
+    window.places.bookmark_action.trigger()  # bookmarks still work
     assert window.places.panel.bookmarks.count() == 1
 
 
 def test_bookmarks_export_and_import(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     window.open_location(Location(NCI))
-    window.bookmark_action.trigger()
+    window.places.bookmark_action.trigger()
     exported = tmp_path / "mine.json"
     assert window.places.export_to(exported)
     window.places.remove(0)
@@ -308,7 +308,7 @@ def test_a_person_can_turn_shared_mode_on_in_settings(
     again = open_window(qtbot, make_settings(settings_file), index_dir)
     assert again.places.shared
     again.open_location(Location(NCI))
-    again.bookmark_action.trigger()
+    again.places.bookmark_action.trigger()
     again.close()
     assert not (data_dir() / "bookmarks.json").exists()
     assert not (data_dir() / "recent.json").exists()
