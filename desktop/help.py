@@ -176,8 +176,10 @@ history</b> forgets the sections you read; your bookmarks stay.</p>
 OncoRef reads Markdown files (.md) and text files (.txt) with a NAME.meta.yaml file
 beside them. Changes to the folder show up while OncoRef is open.</li>
 <li><b>Library packs:</b> a pack (a file ending in .oncopack, for example on a USB
-stick) brings new or updated documents from a publisher your clinic trusts. Your IT
-person installs it with <code>oncoref pack install FILE</code>.</li>
+stick) brings new or updated documents from a publisher your clinic trusts. Open
+<b>Settings</b>, click <b>Library updates</b> and choose the file: OncoRef shows who made
+it and what it changes before it installs it. You can roll a pack back or remove it there.
+(IT people can also use <code>oncoref pack install FILE</code>.)</li>
 <li>If a file cannot be read, the <b>Problems</b> button in the status bar says which
 file and why. Everything else still loads.</li>
 <li>The command line (<code>oncoref list</code>, <code>oncoref search</code>, ...) reads

@@ -120,9 +120,9 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (see README, JSON output)")
 
     p = sub.add_parser("show", parents=[common], help="the text of a document, as loaded")
-    p.add_argument("doc", metavar="DOC")
+    p.add_argument("doc", metavar="DOC", help="the document's id (see `oncoref list`)")
     p.add_argument("--section", metavar="ID", help="only this section (without its subsections)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON (see README, JSON output)")
 
     p = sub.add_parser("search", parents=[common], help="search the library")
     p.add_argument("query", nargs="?", metavar="QUERY", help="words to look for")

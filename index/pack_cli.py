@@ -19,11 +19,15 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     pack = sub.add_parser(
         "pack", help="library packs: signed content updates (build, verify, install, ...)"
     )
-    commands = pack.add_subparsers(dest="pack_command", metavar="PACK_COMMAND", required=True)
+    commands = pack.add_subparsers(
+        dest="pack_command", metavar="PACK_COMMAND", required=True, help="what to do with packs"
+    )
 
     p = commands.add_parser("build", help="make a signed pack from a folder of documents")
-    p.add_argument("folder", type=Path, metavar="DIR")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.oncopack")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the documents and pack.yaml")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE.oncopack", help="the pack to make"
+    )
     p.add_argument("--key", type=Path, required=True, metavar="KEY", help="the private key")
     p.add_argument("--id", dest="pack_id", metavar="ID", help="default: `id:` in DIR/pack.yaml")
     p.add_argument("--version", type=int, metavar="N", help="default: `version:` in pack.yaml")
@@ -37,12 +41,12 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--publisher", help="default: `publisher:` in pack.yaml, or the key's name")
 
     p = commands.add_parser("verify", help="check a pack's signature and every file in it")
-    p.add_argument("file", type=Path, metavar="FILE.oncopack")
+    p.add_argument("file", type=Path, metavar="FILE.oncopack", help="the pack to check")
 
     p = commands.add_parser(
         "install", parents=[common], help="verify a pack, then switch the library to it"
     )
-    p.add_argument("file", type=Path, metavar="FILE.oncopack")
+    p.add_argument("file", type=Path, metavar="FILE.oncopack", help="the pack to install")
     p.add_argument(
         "--system", action="store_true", help="for every user of this computer (administrator)"
     )
@@ -59,11 +63,18 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--system", action="store_true", help="a pack installed for every user")
 
     p = commands.add_parser("remove", help="uninstall a pack")
-    p.add_argument("pack_id", metavar="ID")
+    p.add_argument("pack_id", metavar="ID", help="the pack's id (see `oncoref pack list`)")
     p.add_argument("--system", action="store_true", help="a pack installed for every user")
 
     p = commands.add_parser("keygen", help="make a signing key; prints the public key")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="KEYFILE")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="KEYFILE",
+        help="the private key to write",
+    )
     p.add_argument("--name", default="", help="who signs with it, e.g. the clinic's name")
 
     p = commands.add_parser("trust", help="trust packs signed with this public key")
