@@ -543,9 +543,9 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.tab = self.sidebar.currentIndex()
-        from desktop.bookmarks import forget_on_close
+        from desktop.bookmarks import on_close
 
-        forget_on_close(self)  # on a shared computer
+        on_close(self)  # bookmarks: on a shared computer, history is removed
         self.settings.sync()
         self.worker_thread.stop()
         super().closeEvent(event)

@@ -200,6 +200,8 @@ def test_recently_read_lists_sections_newest_first(qtbot: QtBot, window: MainWin
     window.open_location(Location(NCI))
     window.open_location(Location(GIST, section_named(window, GIST, "Embolization")))
     recent = window.places.panel.recent
+    # Recorded once the reader has shown the page.
+    qtbot.waitUntil(lambda: recent.count() > 0 and recent.item(0).text().startswith("Emb"))
     names = [recent.item(r).text() for r in range(recent.count())]
     assert names[0] == "Embolization — Treating Gastrointestinal Stromal Tumors"
     assert names[1].endswith("Small Intestine Cancer Treatment - NCI")
@@ -213,6 +215,7 @@ def test_clear_history_forgets_what_was_read_but_keeps_bookmarks(
     window.open_location(Location(NCI))
     window.places.bookmark_action.trigger()
     window.open_location(Location(GIST))
+    qtbot.waitUntil(lambda: len(window.places.recent.places) == 2)
     window.search_field.setText("gleevec")
     window.places.clear_history_action.trigger()
     assert window.places.panel.recent.count() == 0
@@ -229,6 +232,9 @@ def test_a_damaged_bookmarks_file_is_set_aside_and_said(
     data_dir().mkdir(parents=True)
     (data_dir() / "bookmarks.json").write_text('{"places": [{"doc": ', encoding="utf-8")
     window = open_window(qtbot, make_settings(settings_file), index_dir)
+    # Said at start, on the Bookmarks tab and inside it.
+    qtbot.waitUntil(lambda: window.sidebar.tabText(3) == "&Bookmarks ⚠")
+    assert "bookmarks.json.damaged" in window.sidebar.tabToolTip(3)
     note = window.places.panel.note
     assert note.isVisibleTo(window.places.panel)
     assert "bookmarks.json.damaged" in note.text() and "line 1" in note.text()
@@ -277,7 +283,7 @@ def test_shared_computer_mode_leaves_nothing_personal_behind(
     window.open_location(Location(NCI))
     # Within the session, bookmarks and history work as usual.
     assert window.places.panel.bookmarks.count() == 1
-    assert window.places.panel.recent.count() == 2
+    qtbot.waitUntil(lambda: window.places.panel.recent.count() == 2)
     assert "Shared computer" in window.places.panel.note.text()
     qtbot.keyClicks(window.search_field, "imatinib")
     window.show_settings()
