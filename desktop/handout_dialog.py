@@ -127,6 +127,9 @@ class HandoutDialog(QDialog):
         layout.addWidget(self.words)
         layout.addWidget(self.clinic)
         layout.addLayout(buttons)
+        from desktop.handout_sets import attach  # saved sets of sections and options
+
+        self.sets_row = attach(self, layout)
         fit_widget(self, QSize(560, 620))
         extra = extra_sections(doc)
         start = current_section if current_section in self._items else None

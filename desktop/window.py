@@ -85,9 +85,10 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_keyboard()
-        from desktop import bookmarks, help  # a Bookmarks tab and menu, Ctrl+D; Help, F1
+        from desktop import bookmarks, handout_sets, help  # Ctrl+D and Bookmarks; F1 and Help
 
         self.places = bookmarks.install(self)
+        self.handout_sets = handout_sets.install(self)  # File ▸ Handout sets
         self.help = help.install(self)
         self._restore_layout()
         self.status.busy("Opening the library…")

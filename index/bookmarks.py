@@ -83,30 +83,26 @@ def _places_from(data: object, source: Path) -> tuple[list[Place], int]:
 def read_places(path: Path) -> tuple[list[Place], int]:
     """Places from a file written by `write_places` (or exported); raises
     PlacesFileError naming the file and what is wrong."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise PlacesFileError(f"{path}: cannot be read ({error.strerror or error})") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise PlacesFileError(f"{path}: not text (not UTF-8)") from None
-    except json.JSONDecodeError as error:
-        raise PlacesFileError(
-            f"{path}: line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    return _places_from(data, path)
+    return _places_from(read_json(path), path)
 
 
 def write_places(path: Path, places: list[Place]) -> None:
-    """Write atomically: beside the file, then put in its place. Raises OSError."""
-    data: dict[str, Any] = {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "places": [
-            {"doc": p.doc, "section": p.section, "name": p.name, "when": p.when} for p in places
-        ],
-    }
+    """Write atomically (see write_json). Raises OSError."""
+    write_json(
+        path,
+        {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "places": [
+                {"doc": p.doc, "section": p.section, "name": p.name, "when": p.when} for p in places
+            ],
+        },
+    )
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write beside the file, flush to disk, then put in its place: a crash or a
+    full disk leaves the old file or the new one, never half of one. Raises OSError."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -118,6 +114,22 @@ def write_places(path: Path, places: list[Place]) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def read_json(path: Path) -> object:
+    """A JSON file, or PlacesFileError naming it and saying what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PlacesFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PlacesFileError(f"{path}: not text (not UTF-8)") from None
+    except json.JSONDecodeError as error:
+        raise PlacesFileError(
+            f"{path}: line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
 
 
 def set_aside(path: Path) -> Path:

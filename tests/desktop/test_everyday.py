@@ -380,3 +380,40 @@ def test_file_dialogs_start_in_documents_and_name_the_pdf_after_the_title(
     assert folder == start
     assert file_name('A/B: "C"?  d. ', ".pdf") == "A B C d.pdf"
     assert file_name("???", ".pdf") == "handout.pdf"
+
+
+# -- Handout sets ------------------------------------------------------------------------------
+
+
+def test_a_handout_set_is_saved_and_printed_again_in_two_clicks(
+    qtbot: QtBot, window: MainWindow, settings_file: Path, index_dir: Path, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    window.open_location(Location(GIST))
+    window.show_handout()
+    dialog = window.handout_dialog
+    assert dialog is not None
+    imatinib = section_named(window, GIST, "Imatinib (Gleevec)")
+    sunitinib = section_named(window, GIST, "Sunitinib (Sutent)")
+    dialog.set_chosen([imatinib, sunitinib])
+    dialog.large_print.setChecked(True)
+    made = dialog.sets_row.save_as("GIST - starting imatinib")
+    assert made is not None and dialog.sets_row.combo.currentText() == "GIST - starting imatinib"
+    dialog.close()
+    window.close()
+
+    again = open_window(qtbot, make_settings(settings_file), index_dir)
+    again.open_location(Location(NCI))
+    menu = again.handout_sets.menu
+    menu.aboutToShow.emit()
+    (action,) = [a for a in menu.actions() if a.text() == "GIST - starting imatinib"]
+    action.trigger()  # click one: the composer opens with the set
+    dialog = again.handout_dialog
+    assert dialog is not None and dialog.doc.id == GIST
+    assert dialog.chosen() == [imatinib, sunitinib] and dialog.large_print.isChecked()
+    pdf = tmp_path / "set.pdf"
+    assert dialog.save(pdf)  # click two: print (here, to a file)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "Imatinib is usually the treatment" in text and "Sunitinib targets the KIT" in text
+    assert "Regorafenib" not in text  # the next section, not in the set
