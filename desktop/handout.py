@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QPageLayout,
-    QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
@@ -114,8 +113,10 @@ PageDevice = QPrinter | QPdfWriter
 
 
 def page_layout() -> QPageLayout:
+    from desktop.paper import page_size  # A4 or Letter, as chosen (or the locale's)
+
     return QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4),
+        page_size(),
         QPageLayout.Orientation.Portrait,
         PAGE_MARGINS_MM,
         QPageLayout.Unit.Millimeter,

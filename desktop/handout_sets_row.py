@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 
 class SetsRow(QWidget):
-    """The composer's row: the sets saved for this document (choosing one ticks its
-    sections and options), Save as a set…, and Delete."""
+    """The composer's rows: the paper (A4 or Letter, remembered), and the sets saved
+    for this document (choosing one ticks its sections and options), Save as a
+    set…, and Delete."""
 
     def __init__(self, dialog: HandoutDialog, sets: HandoutSets) -> None:
         super().__init__(dialog)
@@ -36,6 +37,16 @@ class SetsRow(QWidget):
         self.save_button.clicked.connect(lambda: self.save_as())
         self.delete_button = QPushButton("Delete set", self)
         self.delete_button.clicked.connect(self.delete_current)
+        from desktop.paper import PAPERS, chosen_paper
+
+        self.paper = QComboBox(self)
+        self.paper.setAccessibleName("Paper size")
+        for name in PAPERS:
+            self.paper.addItem("US Letter" if name == "Letter" else name, name)
+        self.paper.setCurrentIndex(self.paper.findData(chosen_paper(dialog.settings)))
+        self.paper.currentIndexChanged.connect(
+            lambda _: setattr(dialog.settings, "paper", self.paper.currentData())
+        )
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setTextFormat(self.note.textFormat().PlainText)
@@ -47,6 +58,13 @@ class SetsRow(QWidget):
         row.addWidget(self.delete_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        paper_row = QHBoxLayout()
+        paper_label = QLabel("Pape&r:", self)
+        paper_label.setBuddy(self.paper)
+        paper_row.addWidget(paper_label)
+        paper_row.addWidget(self.paper)
+        paper_row.addStretch(1)
+        column.addLayout(paper_row)
         column.addLayout(row)
         column.addWidget(self.note)
         self.note.hide()

@@ -28,6 +28,7 @@ _PHONE = "handout/phone"
 _LARGE_PRINT = "handout/large_print"
 _WORDS_TO_KNOW = "handout/words_to_know"
 _SHARED_COMPUTER = "privacy/shared_computer"
+_PAPER = "handout/paper"
 
 
 def open_store() -> QSettings:
@@ -173,6 +174,15 @@ class Settings:
     @large_print.setter
     def large_print(self, on: bool) -> None:
         self.store.setValue(_LARGE_PRINT, "true" if on else "false")
+
+    @property
+    def paper(self) -> str:
+        """ "A4" or "Letter"; "" for the locale's (desktop.paper)."""
+        return self._text(_PAPER)
+
+    @paper.setter
+    def paper(self, name: str) -> None:
+        self.store.setValue(_PAPER, name)
 
     @property
     def words_to_know(self) -> bool:

@@ -417,3 +417,51 @@ def test_a_handout_set_is_saved_and_printed_again_in_two_clicks(
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
     assert "Imatinib is usually the treatment" in text and "Sunitinib targets the KIT" in text
     assert "Regorafenib" not in text  # the next section, not in the set
+
+
+@pytest.mark.parametrize(("paper", "points"), [("A4", (595, 842)), ("Letter", (612, 792))])
+def test_handouts_print_on_a4_or_letter_as_chosen_and_remembered(
+    qtbot: QtBot, index_dir: Path, tmp_path: Path, paper: str, points: tuple[int, int]
+) -> None:
+    from pypdf import PdfReader
+
+    window = open_window(qtbot, Settings(), index_dir)  # the settings printing reads
+    window.open_location(Location(NCI))
+    window.show_handout()
+    dialog = window.handout_dialog
+    assert dialog is not None
+    combo = dialog.sets_row.paper
+    combo.setCurrentIndex(combo.findData(paper))
+    from desktop.paper import chosen_paper
+
+    assert chosen_paper(window.settings) == paper  # remembered
+    pdf = tmp_path / f"{paper}.pdf"
+    assert dialog.save(pdf)
+    pages = PdfReader(pdf).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, 1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == points
+        text = " ".join(page.extract_text().split())
+        # The page furniture fits on both sizes: the title at the top, the number below.
+        assert "Small Intestine Cancer Treatment" in text
+        assert f"Page {number} of {len(pages)}" in text
+    dialog.close()
+    window.show_handout()
+    assert window.handout_dialog is not None
+    assert window.handout_dialog.sets_row.paper.currentData() == paper
+
+
+def test_the_paper_follows_the_locale_until_chosen() -> None:
+    from PySide6.QtCore import QLocale
+
+    from desktop.paper import chosen_paper, locale_paper
+
+    us = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    france = QLocale(QLocale.Language.French, QLocale.Country.France)
+    assert locale_paper(us) == "Letter" and locale_paper(france) == "A4"
+    settings = Settings()
+    assert chosen_paper(settings) == locale_paper()
+    settings.paper = "Letter"
+    assert chosen_paper(settings) == "Letter"
+    settings.paper = "Tabloid"  # not one we print on: the locale's
+    assert chosen_paper(settings) == locale_paper()
