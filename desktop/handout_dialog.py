@@ -260,4 +260,7 @@ class HandoutDialog(QDialog):
             return False
         self.summary.setText(f"{done} {pages} page{'s' * (pages != 1)}")
         announce(self.summary, self.summary.text())
+        from desktop.given_log import record  # the "given" log, when it is on
+
+        record(self, done)
         return True

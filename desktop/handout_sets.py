@@ -16,6 +16,7 @@ from desktop.history import Location
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QBoxLayout
 
+    from desktop.given_log import GivenLogDialog
     from desktop.handout_dialog import HandoutDialog
     from desktop.handout_sets_row import SetsRow
     from desktop.window import MainWindow
@@ -31,6 +32,21 @@ class HandoutSetsMenu:
         self.menu = QMenu("Handout &sets", window)
         self.menu.setToolTipsVisible(True)
         self.menu.aboutToShow.connect(self.fill)
+        self.given_action = window._action(
+            "Handouts &given…", self.show_given, tip="The log of handouts printed or saved"
+        )
+        self.given_dialog: GivenLogDialog | None = None
+
+    def show_given(self) -> GivenLogDialog:
+        from desktop.given_log import GivenLogDialog
+
+        if self.given_dialog is None:
+            self.given_dialog = GivenLogDialog(self.window.settings, self.window)
+        else:
+            self.given_dialog.refresh(self.window.settings)
+        self.given_dialog.show()
+        self.given_dialog.raise_()
+        return self.given_dialog
 
     @property
     def sets(self) -> HandoutSets:
@@ -91,6 +107,8 @@ def install(window: MainWindow) -> HandoutSetsMenu:
         actions = file_menu.actions()  # after Print a handout
         if len(actions) > 1:
             file_menu.insertMenu(actions[1], menu.menu)
+            file_menu.insertAction(actions[1], menu.given_action)
         else:
             file_menu.addMenu(menu.menu)
+            file_menu.addAction(menu.given_action)
     return menu

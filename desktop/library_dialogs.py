@@ -94,6 +94,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(handouts)
         self.shared = _shared_computer_box(settings, self)
         layout.addWidget(self.shared)
+        from desktop.given_log import given_log_box
+
+        self.given_log = given_log_box(settings, self)
+        layout.addWidget(self.given_log)
         layout.addWidget(buttons)
         for folder in folders:
             self.list.addItem(str(folder))

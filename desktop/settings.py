@@ -29,6 +29,8 @@ _LARGE_PRINT = "handout/large_print"
 _WORDS_TO_KNOW = "handout/words_to_know"
 _SHARED_COMPUTER = "privacy/shared_computer"
 _PAPER = "handout/paper"
+_GIVEN_LOG = "handout/given_log"
+_STAFF = "handout/staff_initials"
 
 
 def open_store() -> QSettings:
@@ -183,6 +185,23 @@ class Settings:
     @paper.setter
     def paper(self, name: str) -> None:
         self.store.setValue(_PAPER, name)
+
+    @property
+    def given_log(self) -> bool:
+        """Log each handout printed or saved (desktop.given_log); off by default."""
+        return self._bool(_GIVEN_LOG, False)
+
+    @given_log.setter
+    def given_log(self, on: bool) -> None:
+        self.store.setValue(_GIVEN_LOG, "true" if on else "false")
+
+    @property
+    def staff_initials(self) -> str:
+        return self._text(_STAFF)
+
+    @staff_initials.setter
+    def staff_initials(self, initials: str) -> None:
+        self.store.setValue(_STAFF, initials.strip())
 
     @property
     def words_to_know(self) -> bool:

@@ -465,3 +465,48 @@ def test_the_paper_follows_the_locale_until_chosen() -> None:
     assert chosen_paper(settings) == "Letter"
     settings.paper = "Tabloid"  # not one we print on: the locale's
     assert chosen_paper(settings) == locale_paper()
+
+
+def test_the_given_log_is_off_by_default_and_logs_each_handout_when_on(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from index.given_log import log_path
+
+    window.open_location(Location(GIST))
+    window.show_handout()
+    assert window.handout_dialog is not None
+    assert window.handout_dialog.save(tmp_path / "a.pdf")
+    assert not log_path().exists()  # off: nothing logged
+
+    window.show_settings()
+    assert window.settings_dialog is not None
+    window.settings_dialog.given_log.setChecked(True)
+    window.handout_dialog.close()
+    window.show_handout()
+    dialog = window.handout_dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.sets_row.initials, "jm")
+    dialog.set_chosen([section_named(window, GIST, "Imatinib (Gleevec)")])
+    assert dialog.save(tmp_path / "b.pdf")
+    dialog.large_print.setChecked(True)
+    assert dialog.save(tmp_path / "c.pdf")
+
+    window.handout_sets.given_action.trigger()
+    log = window.handout_sets.given_dialog
+    assert log is not None
+    table = log.table
+    assert table.rowCount() == 2
+    newest = [table.item(0, c).text() for c in range(table.columnCount())]
+    assert newest[1:] == [
+        GIST,
+        "Treating Gastrointestinal Stromal Tumors",
+        "v1",
+        "Imatinib (Gleevec)",
+        "en",
+        "yes",
+        "saved as PDF",
+        "JM",
+    ]
+    exported = tmp_path / "given.csv"
+    assert log.export(exported)
+    assert exported.read_text(encoding="utf-8") == log_path().read_text(encoding="utf-8")
