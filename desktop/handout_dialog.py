@@ -178,6 +178,7 @@ class HandoutDialog(QDialog):
             words_to_know=self.words.isChecked(),
             clinic=clinic,
             phone=phone,
+            **self.sets_row.care_options(),  # notes, appointment, questions
         )
 
     def handout(self) -> Handout:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -47,6 +49,18 @@ class SetsRow(QWidget):
         self.paper.currentIndexChanged.connect(
             lambda _: setattr(dialog.settings, "paper", self.paper.currentData())
         )
+        # For this patient only: printed, never stored.
+        self.notes = QPlainTextEdit(self)
+        self.notes.setAccessibleName("Notes from your care team")
+        self.notes.setPlaceholderText(
+            "Notes from your care team (printed on the first page; not kept)"
+        )
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(self.notes.fontMetrics().lineSpacing() * 4 + 12)
+        self.appointment = QLineEdit(self)
+        self.appointment.setAccessibleName("Your next appointment")
+        self.appointment.setPlaceholderText("e.g. Tuesday 14 April, 10:30, Dr Okafor, Clinic B")
+        self.questions = QCheckBox('A blank "&Your questions" area at the end', self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setTextFormat(self.note.textFormat().PlainText)
@@ -58,6 +72,14 @@ class SetsRow(QWidget):
         row.addWidget(self.delete_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.notes)
+        appointment_row = QHBoxLayout()
+        appointment_label = QLabel("Next app&ointment:", self)
+        appointment_label.setBuddy(self.appointment)
+        appointment_row.addWidget(appointment_label)
+        appointment_row.addWidget(self.appointment, 1)
+        column.addLayout(appointment_row)
+        column.addWidget(self.questions)
         paper_row = QHBoxLayout()
         paper_label = QLabel("Pape&r:", self)
         paper_label.setBuddy(self.paper)
@@ -82,6 +104,16 @@ class SetsRow(QWidget):
         column.addWidget(self.note)
         self.note.hide()
         self.refresh()
+
+    def care_options(self) -> dict[str, Any]:
+        """For HandoutOptions: the notes, appointment and questions area."""
+        from index.render.care_notes import NOTES_LIMIT
+
+        return {
+            "notes": self.notes.toPlainText()[:NOTES_LIMIT],
+            "appointment": self.appointment.text(),
+            "questions": self.questions.isChecked(),
+        }
 
     def refresh(self, current: str = "") -> None:
         self.combo.clear()

@@ -42,6 +42,7 @@ from index.provenance import (
     readable_licence,
     source_kind,
 )
+from index.render.care_notes import care_notes_html, questions_html
 from index.render.document import DocumentRenderer, long_date
 
 ABOUT_HEADING = "About this handout"
@@ -56,6 +57,9 @@ class HandoutOptions:
     clinic: str = ""
     phone: str = ""
     printed: dt.date = field(default_factory=dt.date.today)
+    notes: str = ""  # from the care team, for this patient (index/render/care_notes.py)
+    appointment: str = ""
+    questions: bool = False  # a blank "Your questions" area after the sections
 
 
 class UnknownSection(ValueError):
@@ -139,6 +143,7 @@ def build_handout(renderer: DocumentRenderer, doc: Document, options: HandoutOpt
     given = " · ".join(html.escape(p) for p in (options.clinic, options.phone) if p)
     if given:
         parts.append(f'<p class="given">Given to you by {given}</p>')
+    parts.extend(care_notes_html(options.notes, options.appointment))
     parts.extend(warnings_html(doc, options.printed))
     if options.sections is None and len(sections) < len(doc.sections):
         parts.append(f'<p class="part">{html.escape(left_out_note(doc, sections))}</p>')
@@ -148,6 +153,8 @@ def build_handout(renderer: DocumentRenderer, doc: Document, options: HandoutOpt
             "document, chosen for you.</p>"
         )
     parts.extend(plain_terms(markup) for markup in rendered)
+    if options.questions:
+        parts.append(questions_html())
     if words:
         parts.append(words_html(words, doc.meta.source))
     parts.append(about_html(doc, options.printed))

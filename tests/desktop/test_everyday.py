@@ -510,3 +510,43 @@ def test_the_given_log_is_off_by_default_and_logs_each_handout_when_on(
     exported = tmp_path / "given.csv"
     assert log.export(exported)
     assert exported.read_text(encoding="utf-8") == log_path().read_text(encoding="utf-8")
+
+
+def test_care_team_notes_and_appointment_print_on_the_first_page_and_are_not_kept(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, settings_file: Path
+) -> None:
+    from pypdf import PdfReader
+
+    window.open_location(Location(NCI))
+    window.show_handout()
+    dialog = window.handout_dialog
+    assert dialog is not None
+    row = dialog.sets_row
+    plain = tmp_path / "plain.pdf"
+    assert dialog.save(plain)
+    plain_text = " ".join(PdfReader(plain).pages[0].extract_text().split())
+    assert "Notes from your care team" not in plain_text and "appointment" not in plain_text
+
+    qtbot.keyClicks(row.notes, "Take imatinib with food.")
+    qtbot.keyClick(row.notes, Qt.Key.Key_Return)
+    qtbot.keyClicks(row.notes, "Call us if <you> get a rash.")
+    qtbot.keyClicks(row.appointment, "Tuesday 14 April, 10:30, Clinic B")
+    row.questions.setChecked(True)
+    pdf = tmp_path / "notes.pdf"
+    assert dialog.save(pdf)
+    pages = PdfReader(pdf).pages
+    first = " ".join(pages[0].extract_text().split())
+    assert "Notes from your care team" in first
+    assert "Take imatinib with food." in first and "Call us if <you> get a rash." in first
+    assert "Your next appointment: Tuesday 14 April, 10:30, Clinic B" in first
+    rest = " ".join(" ".join(p.extract_text() for p in pages[1:]).split())
+    # After the sections, before Words to know.
+    assert "Your questions" not in first
+    assert "Write down questions to ask" in rest
+    assert rest.index("Write down questions to ask") < rest.index("Words to know")
+
+    window.close()
+    stored = settings_file.read_text(encoding="utf-8")
+    leftovers = [p.read_text(errors="replace") for p in data_dir().rglob("*") if p.is_file()]
+    for text in (stored, *leftovers):
+        assert "imatinib with food" not in text and "Clinic B" not in text
