@@ -52,9 +52,7 @@ class SetsRow(QWidget):
         # For this patient only: printed, never stored.
         self.notes = QPlainTextEdit(self)
         self.notes.setAccessibleName("Notes from your care team")
-        self.notes.setPlaceholderText(
-            "Notes from your care team (printed on the first page; not kept)"
-        )
+        self.notes.setPlaceholderText("e.g. Take imatinib with food.")
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(self.notes.fontMetrics().lineSpacing() * 4 + 12)
         self.appointment = QLineEdit(self)
@@ -72,6 +70,9 @@ class SetsRow(QWidget):
         row.addWidget(self.delete_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        notes_label = QLabel("Notes from your care team (first page; not kept):", self)
+        notes_label.setBuddy(self.notes)
+        column.addWidget(notes_label)
         column.addWidget(self.notes)
         appointment_row = QHBoxLayout()
         appointment_label = QLabel("Next app&ointment:", self)

@@ -1,4 +1,5 @@
-"""Screenshots of Home, Bookmarks, Help and About for README:
+"""Screenshots of Home, Bookmarks, Help, About and the handout composer with a care
+team's notes, for README:
 `xvfb-run -a -s "-screen 0 1400x900x24" python packaging/screenshots_reference.py light|dark`.
 
 Like packaging/screenshots.py, it uses throwaway settings, cache and data folders,
@@ -84,6 +85,45 @@ def main(theme: str) -> None:
     about.browser.scrollToAnchor("software")
     shot(about, "about")
     about.hide()
+
+    window.open_location(Location(gist.id))
+    window.show_handout()
+    composer = window.handout_dialog
+    assert composer is not None
+    imatinib = next(s.id for s in gist.sections if s.heading == "Imatinib (Gleevec)")
+    composer.set_chosen([imatinib])
+    composer.sets_row.save_as("GIST - starting imatinib")
+    composer.sets_row.notes.setPlainText(
+        "Take imatinib with food and a full glass of water.\nCall us if you get a rash."
+    )
+    composer.sets_row.appointment.setText("Tuesday 14 April, 10:30, Dr Okafor, Clinic B")
+    composer.sets_row.questions.setChecked(True)
+    composer.resize(620, 820)
+    composer.move(120, 40)
+    shot(composer, "composer-notes")
+    if theme == "light":  # the first page as printed, once (paper has no theme)
+        import shutil
+        import subprocess
+
+        pdf = scratch / "notes.pdf"
+        composer.save(pdf)
+        if shutil.which("pdftoppm"):
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "60",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf),
+                    str(OUT / "handout-notes-1"),
+                ],
+                check=True,
+            )
     window.close()
     QApplication.quit()
 
