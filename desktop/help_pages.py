@@ -159,10 +159,16 @@ The <b>Glossary</b> tab (Alt+3) lists every word A to Z; type to narrow it.</p>
 <li>Press <b>Ctrl+P</b> (or File ▸ Print a handout).</li>
 <li>Tick the sections to include. Choose large print if it helps, and whether to add
 "Words to know".</li>
-<li>Print it, or save it as a PDF file.</li>
+<li>If you like, type notes for this patient and their next appointment: they are
+printed on the first page and never kept. Tick "Your questions" for a page to write
+questions on.</li>
+<li>Choose the paper (A4 or US Letter), then print it, or save it as a PDF file.</li>
 </ol>
 <p>Your clinic's name and phone number, set in <b>Settings</b>, are printed on
-every handout.</p>
+every handout. <b>Save as a set</b> keeps the sections you ticked under a name; next
+time choose it in <b>File ▸ Handout sets</b> and click Print. If your clinic turns on
+the log of handouts given (in Settings), <b>File ▸ Handouts given</b> lists each
+handout printed or saved, with no patient names.</p>
 
 <h2><a name="bookmarks"></a>Bookmarks and history</h2>
 <p>Press <b>Ctrl+D</b> to bookmark the section you are reading. The <b>Bookmarks</b>
