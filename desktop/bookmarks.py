@@ -93,7 +93,7 @@ class Places(QObject):
         if places.problem:
             sidebar = self.window.sidebar
             tab = sidebar.indexOf(self.page)
-            sidebar.setTabText(tab, "&Bookmarks ⚠")
+            sidebar.setTabText(tab, "Book&marks ⚠")
             sidebar.setTabToolTip(tab, as_rich_text(places.problem))
             self.window.statusBar().showMessage(places.problem, 20000)
 
@@ -255,7 +255,7 @@ def install(window: MainWindow) -> Places:
         window.settings.forget_last_read()
         recent_path().unlink(missing_ok=True)
     places = Places(window, shared)
-    tab = window.sidebar.addTab(places.page, "&Bookmarks")
+    tab = window.sidebar.addTab(places.page, "Book&marks")  # Alt+B is the menu
     window.sidebar.currentChanged.connect(lambda n: places.panel if n == tab else None)
     places.open_requested.connect(lambda doc, section: window.reading.go(Location(doc, section)))
     window.reading.shown.connect(places.shown)

@@ -73,7 +73,7 @@ class PlacesPanel(QWidget):
         self.export_button = QPushButton("E&xport…", self)
         self.export_button.setToolTip("Save your bookmarks to a file")
         self.export_button.clicked.connect(places.export_bookmarks)
-        self.import_button = QPushButton("I&mport…", self)
+        self.import_button = QPushButton("&Import…", self)
         self.import_button.setToolTip("Add bookmarks from a file exported before")
         self.import_button.clicked.connect(places.import_bookmarks)
         self.bookmarks.currentRowChanged.connect(lambda _: self._buttons())

@@ -233,7 +233,7 @@ def test_a_damaged_bookmarks_file_is_set_aside_and_said(
     (data_dir() / "bookmarks.json").write_text('{"places": [{"doc": ', encoding="utf-8")
     window = open_window(qtbot, make_settings(settings_file), index_dir)
     # Said at start, on the Bookmarks tab and inside it.
-    qtbot.waitUntil(lambda: window.sidebar.tabText(3) == "&Bookmarks ⚠")
+    qtbot.waitUntil(lambda: window.sidebar.tabText(3) == "Book&marks ⚠")
     assert "bookmarks.json.damaged" in window.sidebar.tabToolTip(3)
     note = window.places.panel.note
     assert note.isVisibleTo(window.places.panel)
