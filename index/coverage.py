@@ -113,7 +113,8 @@ def coverage(library: Library, taxonomy: Taxonomy) -> Coverage:
 
 
 def date_text(day: dt.date | None) -> str:
-    return f"{day:%B} {day.day}, {day.year}" if day else "date not given"
+    """As the reader and handouts write dates (5 March 2026)."""
+    return f"{day.day} {day:%B %Y}" if day else "date not given"
 
 
 def plural(count: int, noun: str) -> str:

@@ -143,7 +143,7 @@ def test_home_says_what_is_covered_and_what_is_not(qtbot: QtBot, window: MainWin
         assert name in text
     for doc in documents:
         assert doc.title in text and doc.meta.source in text
-    assert "reviewed: December 30, 2025" in text  # the NCI page's date
+    assert "reviewed: 30 December 2025" in text  # the NCI page's date
     assert "reviewed: date not given" in text
     assert "What is not here" in text and "Emergencies" in text
 
