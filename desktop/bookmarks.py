@@ -63,7 +63,8 @@ class Places(QObject):
         self.clear_history_action: QAction = window._action(
             "&Clear history",
             self.clear_history,
-            tip="Forget the sections read, the place to reopen and the search box (bookmarks stay)",
+            tip="Forget the sections read, the way back, the place to reopen and the search "
+            "box (bookmarks stay)",
         )
         self.menu = QMenu("&Bookmarks", window)
 
@@ -157,10 +158,17 @@ class Places(QObject):
             window.statusBar().showMessage(f"Bookmarked: {place.name}", 4000)
 
     def clear_history(self) -> None:
-        """Forget the sections read, the place to reopen and the search box (bookmarks
-        stay)."""
+        """Forget the sections read, the way back, the place to reopen and the search
+        box (bookmarks stay)."""
+        from desktop.history import History
+
         self.recent.clear()
         window = self.window
+        here = window.here()  # Back and Forward start again from here
+        window.reading.history = History()
+        window.reading.history.visit(here)
+        window.back_action.setEnabled(False)
+        window.forward_action.setEnabled(False)
         window.settings.forget_last_read()
         window.search_field.clear()
         window.statusBar().showMessage("History cleared", 4000)

@@ -175,7 +175,7 @@ handout printed or saved, with no patient names.</p>
 tab (Alt+4) and menu list your bookmarks and the last 20 sections you read. Select a
 bookmark to rename it (F2) or remove it (Delete). <b>Export</b> saves your bookmarks
 to a file; <b>Import</b> adds them on another computer. <b>Bookmarks ▸ Clear
-history</b> forgets the sections you read; your bookmarks stay.</p>
+history</b> forgets the sections you read and the way back; your bookmarks stay.</p>
 
 <h2><a name="adding"></a>Adding documents and library packs</h2>
 <ul>

@@ -221,6 +221,8 @@ def test_clear_history_forgets_what_was_read_but_keeps_bookmarks(
     assert window.places.panel.recent.count() == 0
     assert not (data_dir() / "recent.json").exists()
     assert window.search_field.text() == ""
+    assert not window.back_action.isEnabled()  # no way back to what was read
+    assert window.here().doc == GIST  # and the page stays
     assert window.places.panel.bookmarks.count() == 1
     window.settings.sync()
     assert "reader/last" not in QSettings(str(settings_file), QSettings.Format.IniFormat).allKeys()
