@@ -20,6 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.handout import PdfHandouts
 
         add_settings_folders(args)
+        if getattr(args, "paper", None):
+            from desktop import paper
+
+            paper.override = args.paper
         return cli.run(args, handouts=PdfHandouts())
     # Start-up makes a great many objects that all live on (modules, Qt's types, the
     # library); looking for garbage among them only costs time (~7 ms). The window

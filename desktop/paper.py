@@ -39,8 +39,14 @@ def locale_paper(locale: QLocale | None = None) -> str:
     return "Letter" if territory in _LETTER else "A4"
 
 
+# Set by `oncoref print --paper` for that one handout.
+override: str | None = None
+
+
 def chosen_paper(settings: Settings | None = None) -> str:
-    """The paper set in the composer, else the locale's."""
+    """`--paper`, else the paper set in the composer, else the locale's."""
+    if override in PAPERS:
+        return override
     stored = (settings or Settings()).paper
     return stored if stored in PAPERS else locale_paper()
 

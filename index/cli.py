@@ -166,6 +166,11 @@ def _parser(commands: bool = True) -> argparse.ArgumentParser:
         help="a section to print, with the sections inside it (repeatable; default: all)",
     )
     p.add_argument("--large-print", action="store_true", help="16 pt text and more space")
+    p.add_argument(
+        "--paper",
+        choices=["A4", "Letter"],
+        help="paper size (default: as chosen in the window, else the usual one where you are)",
+    )
     p.add_argument("--no-glossary", action="store_true", help='leave out "Words to know"')
     p.add_argument("--clinic", help="the clinic's name (default: the one set in the window)")
     p.add_argument("--phone", help="the clinic's phone number (default: as set)")

@@ -58,3 +58,29 @@ def test_commands_read_the_folders_added_in_settings(
     assert main(["list", "--json", "--no-settings-folders"]) == 0
     titles = [d["title"] for d in json.loads(capsys.readouterr().out)]
     assert "Caring for your stoma" not in titles and titles
+
+
+@pytest.mark.parametrize(("paper", "width"), [("A4", 595), ("Letter", 612)])
+def test_print_takes_the_paper_size(
+    tmp_path: Path, paper: str, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+
+    from desktop import paper as papers
+
+    monkeypatch.setattr(papers, "override", None)  # set by the command, undone after
+    out = tmp_path / "h.pdf"
+    code = main(
+        [
+            "print",
+            "acs-treating-gist",
+            "--paper",
+            paper,
+            "-o",
+            str(out),
+            "--index-dir",
+            str(tmp_path / "index"),
+        ]
+    )
+    assert code == 0
+    assert round(float(PdfReader(out).pages[0].mediabox.width)) == width
