@@ -62,8 +62,9 @@ def test_commands_read_the_folders_added_in_settings(
 
 @pytest.mark.parametrize(("paper", "width"), [("A4", 595), ("Letter", 612)])
 def test_print_takes_the_paper_size(
-    tmp_path: Path, paper: str, width: int, monkeypatch: pytest.MonkeyPatch
+    qapp: object, tmp_path: Path, paper: str, width: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """(`qapp`: the test session's application, which the command then uses.)"""
     from pypdf import PdfReader
 
     from desktop import paper as papers
