@@ -29,7 +29,7 @@ class HandoutSetsMenu:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self._sets: HandoutSets | None = None
-        self.menu = QMenu("Handout &sets", window)
+        self.menu = QMenu("Handout se&ts", window)
         self.menu.setToolTipsVisible(True)
         self.menu.aboutToShow.connect(self.fill)
         self.given_action = window._action(
