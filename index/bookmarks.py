@@ -101,19 +101,13 @@ def write_places(path: Path, places: list[Place]) -> None:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write beside the file, flush to disk, then put in its place: a crash or a
-    full disk leaves the old file or the new one, never half of one. Raises OSError."""
+    """Write atomically (index.files): a crash or a full disk leaves the old file or
+    the new one, never half of one. Raises OSError."""
+    from index.files import write_atomically
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_atomically(path, text.encode("utf-8"))
 
 
 def read_json(path: Path) -> object:
