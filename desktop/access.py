@@ -11,22 +11,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
-from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
-    QFont,
-    QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QPen,
-    QShortcut,
-)
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFocusFrame, QLineEdit, QToolButton, QWidget
 
 from desktop.theme import FOCUS_WIDTH, focus_color
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 NEXT_KEYS = ("F6", "Ctrl+Tab")
 PREVIOUS_KEYS = ("Shift+F6", "Ctrl+Shift+Tab", "Ctrl+Backtab")
@@ -114,6 +109,10 @@ def system_font() -> QFont:
 def announce(widget: QWidget, message: str) -> None:
     """Ask screen readers to say `message` now, politely, without moving the focus."""
     if message:
+        # Imported here: PySide makes a class's enums when it is first imported, and
+        # QAccessible has many (start-up time for what only a screen reader needs).
+        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
         QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, message))
 
 
@@ -232,6 +231,8 @@ class FocusRing(QFocusFrame):
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        from PySide6.QtGui import QPainter, QPen  # when first drawn, not at start-up
+
         painter = QPainter(self)
         pen = QPen(focus_color(self.palette()), FOCUS_WIDTH)
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)

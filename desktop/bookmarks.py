@@ -37,6 +37,10 @@ def place_name(doc: Document, section: str | None) -> str:
     return f"{found.heading} — {doc.title}" if found is not None else doc.title
 
 
+# How long after a page is shown it is recorded as read (after the first paint).
+RECORD_DELAY_MS = 300
+
+
 class Places(QObject):
     """Both lists, the panel, the actions and the menu; follows the reader."""
 
@@ -124,11 +128,13 @@ class Places(QObject):
     # -- following the reader ------------------------------------------------------
 
     def shown(self, location: Location, doc: Document | None) -> None:
-        """The reader moved. Recorded once the events queued now have run, so that
-        the window's first page never waits for the list to be read."""
+        """The reader moved. Recorded a moment later, so that the window's first page
+        never waits for the list to be read."""
         if doc is not None:
             name = place_name(doc, location.section)
-            QTimer.singleShot(0, lambda: self._read(doc.id, location.section, name))
+            QTimer.singleShot(
+                RECORD_DELAY_MS, self, lambda: self._read(doc.id, location.section, name)
+            )
 
     def _read(self, doc: str, section: str | None, name: str) -> None:
         self.bookmarks  # noqa: B018  (read now, so that a damaged file is said at start)
