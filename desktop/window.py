@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QToolButton,
     QToolTip,
     QVBoxLayout,
@@ -254,7 +253,7 @@ class MainWindow(QMainWindow):
         ]:
             action.setIcon(shipped_icon(icon, "icons/actions"))
 
-        toolbar = self.addToolBar("Navigation")
+        toolbar = self.toolbar = self.addToolBar("Navigation")
         toolbar.setObjectName("navigation")
         toolbar.setMovable(False)
         toolbar.setAccessibleName("Toolbar")
@@ -314,13 +313,15 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.contents.tree, self.reader)
         for edit in (self.search_field, self.contents.filter, self.find_bar.field):
             name_clear_buttons(edit)
-        for more in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
+        # The toolbar's own children only: a search of the whole window makes a Python
+        # object for every widget in it (a few milliseconds of start-up).
+        more = self.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:
             more.setAccessibleName("More tools")
-        for toolbar in self.findChildren(QToolBar):  # "A−" and "A+" say what they do
-            for action in (self.zoom_out_action, self.zoom_in_action):
-                button = toolbar.widgetForAction(action)
-                if button is not None:
-                    button.setAccessibleName(action.text().replace("&", ""))
+        for action in (self.zoom_out_action, self.zoom_in_action):  # "A−", "A+" say it
+            button = self.toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(action.text().replace("&", ""))
 
     def _fit_sidebar(self) -> None:
         """The sidebar is never narrower than its tabs' names, at any text size."""
