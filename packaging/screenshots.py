@@ -2,7 +2,9 @@
 
 Takes the main window (contents open, a GIST section), a glossary popup and the
 search results for "gleevec", in the light and the dark palette, into docs/screenshots/.
-Uses a throwaway settings file and cache so nobody's own settings are touched.
+Uses throwaway settings, cache and data folders, so nobody's own settings, snapshot
+key or history are touched. `isolate`, `open_window` and `Camera` serve
+packaging/screenshots_reference.py too.
 """
 
 from __future__ import annotations
@@ -10,51 +12,79 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from desktop.window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
-def main(theme: str) -> None:
+def isolate(theme: str) -> Path:
+    """Settings, cache and data in a scratch folder (returned); the theme asked for."""
+    scratch = Path(tempfile.mkdtemp())
     os.environ["ONCOREF_THEME"] = theme
-    os.environ.setdefault("ONCOREF_CACHE_DIR", tempfile.mkdtemp())
-    from PySide6.QtCore import QSettings
-    from PySide6.QtGui import QTextCursor
-    from PySide6.QtWidgets import QApplication
+    for name in ("CACHE", "DATA", "CONFIG"):
+        os.environ[f"ONCOREF_{name}_DIR"] = str(scratch / name.lower())
+    os.environ["ONCOREF_SYSTEM_CONFIG"] = str(scratch / "system.ini")
+    return scratch
 
+
+def open_window() -> tuple[QApplication, MainWindow]:
+    """The window on the bundled library, at the size README shows it."""
     from desktop.app import make_application
-    from desktop.history import Location
-    from desktop.reader import text_fragments
-    from desktop.settings import Settings
     from desktop.window import MainWindow
 
     app = make_application()
-    settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=Settings(settings))
+    window = MainWindow()
     window.resize(1280, 800)
     window.move(40, 40)
     window.show()
+    return app, window
 
-    def wait(condition: Callable[[], object], ms: int = 15000) -> None:
-        import time
 
+class Camera:
+    """Waits for the window and saves what a widget shows, as NAME-THEME.png."""
+
+    def __init__(self, app: QApplication, theme: str) -> None:
+        self.app = app
+        self.theme = theme
+
+    def wait(self, condition: Callable[[], object], ms: int = 15000) -> None:
         end = time.monotonic() + ms / 1000
         while not condition() and time.monotonic() < end:
-            app.processEvents()
+            self.app.processEvents()
             time.sleep(0.01)
 
-    def settle() -> None:
+    def shot(self, widget: QWidget, name: str) -> None:
         for _ in range(30):
-            app.processEvents()
-
-    def shot(name: str) -> None:
-        settle()
-        geometry = window.frameGeometry()
-        image = app.primaryScreen().grabWindow(
+            self.app.processEvents()
+        geometry = widget.frameGeometry()
+        image = self.app.primaryScreen().grabWindow(
             0, geometry.x(), geometry.y(), geometry.width(), geometry.height()
         )
-        image.save(str(OUT / f"{name}-{theme}.png"))
+        image.save(str(OUT / f"{name}-{self.theme}.png"))
+
+
+def main(theme: str) -> None:
+    isolate(theme)
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.history import Location
+    from desktop.reader import text_fragments
+
+    app, window = open_window()
+    camera = Camera(app, theme)
+    wait = camera.wait
+
+    def shot(name: str) -> None:
+        camera.shot(window, name)
 
     wait(lambda: window.is_ready and window.search.ready)
     assert window.session is not None

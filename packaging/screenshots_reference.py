@@ -8,48 +8,21 @@ so nobody's own bookmarks or settings are touched.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
-from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+from screenshots import OUT, Camera, isolate, open_window
 
 
 def main(theme: str) -> None:
-    scratch = Path(tempfile.mkdtemp())
-    os.environ["ONCOREF_THEME"] = theme
-    for name in ("CACHE", "DATA", "CONFIG"):
-        os.environ[f"ONCOREF_{name}_DIR"] = str(scratch / name.lower())
-    os.environ["ONCOREF_SYSTEM_CONFIG"] = str(scratch / "system.ini")
-    from PySide6.QtWidgets import QApplication, QWidget
+    scratch = isolate(theme)
+    from PySide6.QtWidgets import QApplication
 
-    from desktop.app import make_application
+    from desktop.bookmarks import RECORD_DELAY_MS
     from desktop.history import Location
-    from desktop.window import MainWindow
 
-    app = make_application()
-    window = MainWindow()
-    window.resize(1280, 800)
-    window.move(40, 40)
-    window.show()
-
-    def wait(condition: Callable[[], object], ms: int = 15000) -> None:
-        end = time.monotonic() + ms / 1000
-        while not condition() and time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
-
-    def shot(widget: QWidget, name: str) -> None:
-        for _ in range(30):
-            app.processEvents()
-        geometry = widget.frameGeometry()
-        image = app.primaryScreen().grabWindow(
-            0, geometry.x(), geometry.y(), geometry.width(), geometry.height()
-        )
-        image.save(str(OUT / f"{name}-{theme}.png"))
+    app, window = open_window()
+    camera = Camera(app, theme)
+    wait, shot = camera.wait, camera.shot
 
     wait(lambda: window.is_ready and window.searchable)
     assert window.session is not None
@@ -70,6 +43,7 @@ def main(theme: str) -> None:
         window.places.bookmark_action.trigger()
     window.places.rename(2, "Imatinib: for new patients")
     window.open_location(Location(nci.id, nci.sections[5].id))
+    wait(lambda: False, RECORD_DELAY_MS + 200)  # pages read are recorded a moment later
     window.show_tab(3)
     window.places.panel.bookmarks.setCurrentRow(2)
     shot(window, "bookmarks")
