@@ -125,20 +125,30 @@ def key_id(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def parse_public_key(text: str, source: Path | None = None) -> PublicKey:
+def _key_line(text: str, prefix: str) -> tuple[bytes, str] | None:
+    """A key file's line, `PREFIX BASE64 [name]`: the 32 key bytes (b"" when they
+    are damaged) and the name; None when the line is not that kind of key."""
     import base64
     import binascii
 
     parts = text.strip().split(maxsplit=2)
-    if len(parts) < 2 or parts[0] != KEY_PREFIX:
-        raise PackError("key", f"not an OncoRef public key (it starts with '{KEY_PREFIX} ')")
+    if len(parts) < 2 or parts[0] != prefix:
+        return None
     try:
         raw = base64.b64decode(parts[1], validate=True)
     except binascii.Error:
         raw = b""
-    if len(raw) != 32:
+    return (raw if len(raw) == 32 else b""), (parts[2].strip() if len(parts) > 2 else "")
+
+
+def parse_public_key(text: str, source: Path | None = None) -> PublicKey:
+    line = _key_line(text, KEY_PREFIX)
+    if line is None:
+        raise PackError("key", f"not an OncoRef public key (it starts with '{KEY_PREFIX} ')")
+    raw, name = line
+    if not raw:
         raise PackError("key", "the public key is damaged (it is not 32 bytes of base64)")
-    return PublicKey(raw, parts[2].strip() if len(parts) > 2 else "", source)
+    return PublicKey(raw, name, source)
 
 
 def generate_key(private_path: Path, name: str = "") -> PublicKey:
@@ -168,24 +178,18 @@ def generate_key(private_path: Path, name: str = "") -> PublicKey:
 
 def read_private_key(path: Path) -> tuple[SigningKey, str]:
     """The signing key in `path` and the name it was made with."""
-    import base64
-    import binascii
-
     signing = _nacl_signing()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError("key", f"cannot read the private key {path}: {exc}") from exc
-    parts = text.strip().split(maxsplit=2)
-    if len(parts) < 2 or parts[0] != PRIVATE_PREFIX:
+    line = _key_line(text, PRIVATE_PREFIX)
+    if line is None:
         raise PackError("key", f"{path} is not an OncoRef private key (made by `pack keygen`)")
-    try:
-        seed = base64.b64decode(parts[1], validate=True)
-    except binascii.Error:
-        seed = b""
-    if len(seed) != 32:
+    seed, name = line
+    if not seed:
         raise PackError("key", f"the private key {path} is damaged")
-    return signing.SigningKey(seed), parts[2] if len(parts) > 2 else ""
+    return signing.SigningKey(seed), name
 
 
 def _nacl_signing() -> ModuleType:
