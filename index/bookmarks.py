@@ -48,10 +48,10 @@ class PlacesFileError(ValueError):
     """A file of places that cannot be read, said for a person."""
 
 
-def _clean(text: str) -> str:
-    """One line, no control characters, not too long."""
+def clean_name(text: str, limit: int = NAME_LIMIT) -> str:
+    """A name a person gave: one line, no control characters, at most `limit` long."""
     text = "".join(c if c.isprintable() else " " for c in text)
-    return " ".join(text.split())[:NAME_LIMIT]
+    return " ".join(text.split())[:limit]
 
 
 def _places_from(data: object, source: Path) -> tuple[list[Place], int]:
@@ -73,7 +73,7 @@ def _places_from(data: object, source: Path) -> tuple[list[Place], int]:
             Place(
                 doc=doc,
                 section=section if isinstance(section, str) and section else None,
-                name=_clean(name) if isinstance(name, str) and name.strip() else doc,
+                name=clean_name(name) if isinstance(name, str) and name.strip() else doc,
                 when=when if isinstance(when, str) else "",
             )
         )
@@ -199,13 +199,13 @@ class PlaceList:
         at = self.find(doc, section)
         if at >= 0:
             return self.places[at]
-        place = Place(doc, section or None, _clean(name) or doc, now())
+        place = Place(doc, section or None, clean_name(name) or doc, now())
         self.places.append(place)
         self.save()
         return place
 
     def rename(self, index: int, name: str) -> None:
-        name = _clean(name)
+        name = clean_name(name)
         if name and 0 <= index < len(self.places) and self.places[index].name != name:
             self.places[index] = replace(self.places[index], name=name)
             self.save()
@@ -235,7 +235,7 @@ class PlaceList:
         at = self.find(doc, section)
         if at >= 0:
             del self.places[at]
-        self.places.insert(0, Place(doc, section or None, _clean(name) or doc, now()))
+        self.places.insert(0, Place(doc, section or None, clean_name(name) or doc, now()))
         if self.limit:
             del self.places[self.limit :]
         self.save()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from index import bookmarks
 from index.bookmarks import PlacesFileError, now, read_json, set_aside, write_json
 from index.paths import data_dir
 
@@ -31,8 +32,7 @@ class HandoutSet:
 
 
 def clean_name(name: str) -> str:
-    text = "".join(c if c.isprintable() else " " for c in name)
-    return " ".join(text.split())[:NAME_LIMIT]
+    return bookmarks.clean_name(name, NAME_LIMIT)
 
 
 def _sets_from(data: object, path: Path) -> tuple[list[HandoutSet], int]:
