@@ -228,9 +228,16 @@ class Library:
     roots: list[Path]
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Documents by id, made on first use and again when the list has changed length
+    # (documents are only ever appended): a library may hold thousands.
+    _by_id: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, doc_id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
+        if len(self._by_id) != len(self.documents):
+            self._by_id = {}
+            for d in self.documents:
+                self._by_id.setdefault(d.id, d)
+        return self._by_id.get(doc_id)
 
     def find(self, name: str) -> Document | None:
         """A document by id, by file name, or by a unique start of either."""

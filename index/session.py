@@ -101,7 +101,8 @@ class Session:
     _searcher: Searcher | None = None
     _avoid_prebuilt: bool = False
     _renderer: DocumentRenderer | None = None
-    _snapshot: tuple[Path, Fingerprint] | None = None  # where to save one, and of what
+    # Where to save a snapshot, of what files, and of which code and resources.
+    _snapshot: tuple[Path, Fingerprint, Fingerprint] | None = None
 
     # -- what is in it ----------------------------------------------------------
 
@@ -301,11 +302,12 @@ class Session:
         """A new session of the library as it is now on disk. Documents whose file
         and sidecar are unchanged are taken over without being read again."""
         from index.library import load_library
-        from index.snapshot import fingerprint, snapshot_path
+        from index.snapshot import base_fingerprint, fingerprint, snapshot_path
 
         packs, pack_problems = _installed_packs(self.with_packs)
         roots = _with_packs(self.bundled_root, packs, self.folders)
-        stamp = fingerprint(roots)  # before reading, as when opening
+        base = base_fingerprint()
+        stamp = fingerprint(roots, base)  # before reading, as when opening
         library = load_library(
             roots,
             bundled=self.bundled_root,
@@ -326,7 +328,7 @@ class Session:
             with_packs=self.with_packs,
             resource_problems=list(self.resource_problems),
         )
-        session._snapshot = (snapshot_path(self.index_dir), stamp)
+        session._snapshot = (snapshot_path(self.index_dir), stamp, base)
         return session
 
     def save_snapshot(self, pages: Sequence[str] = ()) -> bool:
@@ -336,10 +338,10 @@ class Session:
             return False
         from index.snapshot import Snapshot, save_snapshot
 
-        path, stamp = self._snapshot
+        path, stamp, base = self._snapshot
         self._snapshot = None
         kept = {doc: self.pages[doc] for doc in pages if doc in self.pages}
-        return save_snapshot(path, Snapshot(stamp, self, kept))
+        return save_snapshot(path, Snapshot(stamp, self, kept, base))
 
     def __getstate__(self) -> dict[str, object]:
         """What a snapshot keeps: the parsed library, not the open index or pages."""
@@ -414,30 +416,47 @@ def open_session(
     index_dir = Path(index_dir) if index_dir else default_index_dir(library_roots(folders, bundled))
     installed, pack_problems = _installed_packs(packs)
     roots = library_roots(folders, bundled, installed)
-    stamp = None
+    bundled_root = bundled_library_dir() if bundled else None
+    saved: tuple[Path, Fingerprint, Fingerprint] | None = None
+    earlier: Session | None = None  # a snapshot of the same code, of other files
+    earlier_pages: dict[str, str] = {}
     if use_snapshot:
-        from index.snapshot import fingerprint, load_snapshot, snapshot_path
+        from index.snapshot import base_fingerprint, fingerprint, load_snapshot, snapshot_path
 
-        stamp = fingerprint(roots)  # before reading, so a file changed meanwhile is a miss
-        snapshot = load_snapshot(snapshot_path(index_dir), stamp)
-        if snapshot is not None:
+        # Made before reading, so that a file changed meanwhile is a miss next time.
+        base = base_fingerprint()
+        stamp = fingerprint(roots, base)
+        saved = (snapshot_path(index_dir), stamp, base)
+        snapshot = load_snapshot(saved[0])
+        if snapshot is not None and snapshot.fingerprint == stamp:
             session = snapshot.session
             session.index_dir = index_dir
             session.pages = dict(snapshot.pages)
             session.from_snapshot = True
             return session
+        if snapshot is not None and snapshot.base == base:
+            earlier, earlier_pages = snapshot.session, snapshot.pages
 
-    from index.glossary import load_glossary
     from index.library import load_library
-    from index.synonyms import load_synonyms
-    from index.taxonomy import load_taxonomy
 
-    bundled_root = bundled_library_dir() if bundled else None
-    library = load_library(roots, bundled=bundled_root, checkpoint=checkpoint, packs=installed)
+    previous = earlier.library if earlier is not None else None
+    library = load_library(
+        roots, bundled=bundled_root, previous=previous, checkpoint=checkpoint, packs=installed
+    )
     library.problems[:0] = pack_problems
-    glossary, glossary_problems = load_glossary()
-    synonyms, synonym_problems = load_synonyms()
-    taxonomy, taxonomy_problems = load_taxonomy()
+    if earlier is not None:
+        # Our resources are as they were when the snapshot was made.
+        glossary, synonyms, taxonomy = earlier.glossary, earlier.synonyms, earlier.taxonomy
+        resource_problems = earlier.resource_problems
+    else:
+        from index.glossary import load_glossary
+        from index.synonyms import load_synonyms
+        from index.taxonomy import load_taxonomy
+
+        glossary, glossary_problems = load_glossary()
+        synonyms, synonym_problems = load_synonyms()
+        taxonomy, taxonomy_problems = load_taxonomy()
+        resource_problems = glossary_problems + synonym_problems + taxonomy_problems
     session = Session(
         library=library,
         glossary=glossary,
@@ -448,10 +467,13 @@ def open_session(
         folders=folders,
         packs=installed,
         with_packs=packs,
-        resource_problems=glossary_problems + synonym_problems + taxonomy_problems,
+        resource_problems=resource_problems,
     )
-    if stamp is not None:
-        from index.snapshot import snapshot_path
-
-        session._snapshot = (snapshot_path(index_dir), stamp)
+    if earlier is not None:
+        # A page stays good while its document was taken over unchanged.
+        kept = {d.id for d in library.documents if previous and previous.get(d.id) is d}
+        session.pages = {
+            key: html for key, html in earlier_pages.items() if key.partition(PART_MARK)[0] in kept
+        }
+    session._snapshot = saved
     return session

@@ -4,8 +4,11 @@ The window's worker saves the parsed library, glossary, synonyms and taxonomy,
 with the HTML of the page it opened on, in the user's cache folder. The next
 start uses the snapshot while every file it was made from (documents, sidecars,
 the folders holding them, our resources, the core's own code) still has the
-same size and modification time; anything else is a miss, and the library is
-read as usual. A snapshot that cannot be read is a miss too, never an error.
+same size and modification time. When only documents changed (our code and
+resources did not), the snapshot's unchanged documents are taken over and just
+the changed, added or removed files are read: one edit costs one document's
+parse, not the library's. A snapshot that cannot be read is a miss, never an
+error: the library is read as usual.
 
 A snapshot is a pickle, and loading a pickle can run code: so each is sealed
 with a keyed hash (BLAKE2b) under a random key of this user's, kept in their
@@ -31,11 +34,11 @@ from index.paths import data_dir, resources_dir
 if TYPE_CHECKING:
     from index.session import Session
 
-FORMAT = 2
+FORMAT = 3
 # As index.library.MAX_FOLDER_DEPTH (imported there would load the loaders on every start).
 MAX_FOLDER_DEPTH = 64
 Fingerprint = tuple[tuple[str, int, int], ...]
-_MAGIC = b"ONCOREF\x02"
+_MAGIC = b"ONCOREF\x03"
 _KEY_FILE = "snapshot.key"
 _SEAL_BYTES = 32
 
@@ -47,17 +50,28 @@ class Snapshot:
     fingerprint: Fingerprint
     session: Session
     pages: dict[str, str] = field(default_factory=dict)  # document id: rendered HTML
+    # The part of the fingerprint that is our code and resources: while it is the
+    # same, the snapshot's unchanged documents can be taken over one by one.
+    base: Fingerprint = ()
 
 
-def fingerprint(roots: Sequence[Path]) -> Fingerprint:
-    """Size and modification time of everything a snapshot depends on.
-
-    A folder's time changes when a file is added, removed or renamed in it, so
-    new documents are seen without reading any of them."""
+def base_fingerprint() -> Fingerprint:
+    """Size and modification time of our code and resources: what every parsed
+    document and the glossary, synonyms and taxonomy depend on."""
     stamps: list[tuple[str, int, int]] = [(f"oncoref {__version__}", FORMAT, 0)]
     code = Path(__file__).resolve().parent
     _stamp_tree(code, stamps, lambda name: name.endswith(".py"))
     _stamp_tree(resources_dir(), stamps, lambda name: name.endswith((".yaml", ".yml")))
+    return tuple(stamps)
+
+
+def fingerprint(roots: Sequence[Path], base: Fingerprint | None = None) -> Fingerprint:
+    """Size and modification time of everything a snapshot depends on: `base` (our
+    code and resources, made here when None), then every file of the library.
+
+    A folder's time changes when a file is added, removed or renamed in it, so
+    new documents are seen without reading any of them."""
+    stamps = list(base_fingerprint() if base is None else base)
     for root in roots:
         _stamp_tree(Path(root), stamps, lambda name: True)
     return tuple(stamps)
@@ -148,9 +162,9 @@ def _seal(key: bytes, data: bytes) -> bytes:
     return bytes(mac.digest())
 
 
-def load_snapshot(path: Path, current: Fingerprint) -> Snapshot | None:
-    """The snapshot at `path` if this user sealed it and it was made from exactly
-    these files, else None (a miss: the library is read instead)."""
+def load_snapshot(path: Path, current: Fingerprint | None = None) -> Snapshot | None:
+    """The snapshot at `path` if this user sealed it (and, given `current`, it was
+    made from exactly these files), else None (a miss: the library is read instead)."""
     key = _key(create=False)
     if key is None:
         return None
@@ -167,7 +181,9 @@ def load_snapshot(path: Path, current: Fingerprint) -> Snapshot | None:
         snapshot = pickle.loads(body)
     except Exception:  # written by another version of the code: read the library instead
         return None
-    if not isinstance(snapshot, Snapshot) or snapshot.fingerprint != current:
+    if not isinstance(snapshot, Snapshot):
+        return None
+    if current is not None and snapshot.fingerprint != current:
         return None
     return snapshot
 

@@ -63,6 +63,52 @@ def test_an_edited_added_or_removed_document_is_read_again(clinic: Path, tmp_pat
     assert [d.id for d in session.library.documents] == ["alpha", "gamma"]
 
 
+def test_after_one_edit_only_that_document_is_read_again(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(clinic / "gamma.md", "# Gamma\n\nAbout radiation therapy.\n")
+    _, pages = start(clinic, tmp_path / "ix", first_doc="beta")
+    read: list[str] = []
+    real = library_module.load_guarded
+
+    def counted(path: Path, doc_id: str, root: Path | None) -> object:
+        read.append(doc_id)
+        return real(path, doc_id, root)
+
+    monkeypatch.setattr(library_module, "load_guarded", counted)
+    write(clinic / "alpha.md", "# Alpha\n\n## Care\n\nThe second version of the text.\n")
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert read == ["alpha"]
+    assert not session.from_snapshot
+    assert "second version" in session.page("alpha")
+    assert session.pages["beta"] == pages["beta"]  # an unchanged document's page is kept
+    assert session.glossary.lookup("chemotherapy") is not None
+    session.save_snapshot(["beta"])  # and that reading is the next start's snapshot
+    session.close()
+    again = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert again.from_snapshot and read == ["alpha"]
+    assert "second version" in again.page("alpha")
+
+
+def test_a_snapshot_of_other_code_is_not_taken_over_in_part(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start(clinic, tmp_path / "ix")
+    resources = tmp_path / "resources"
+    write(resources / "glossary" / "extra.yaml", "[]\n")
+    monkeypatch.setenv("ONCOREF_RESOURCES", str(resources))
+    write(clinic / "alpha.md", "# Alpha\n\nEdited.\n")
+    read: list[str] = []
+    real = library_module.load_guarded
+    monkeypatch.setattr(
+        library_module,
+        "load_guarded",
+        lambda path, doc_id, root: read.append(doc_id) or real(path, doc_id, root),
+    )
+    open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert sorted(read) == ["alpha", "beta"]
+
+
 def test_the_page_to_open_is_rendered_when_the_snapshot_lacks_it(
     clinic: Path, tmp_path: Path
 ) -> None:
