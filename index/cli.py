@@ -238,20 +238,32 @@ def _dispatch(args: argparse.Namespace, handouts: HandoutWriter | None) -> int:
         return pack_cli.run(args)
     from index.session import open_session
 
-    session = open_session(args.library, bundled=not args.no_bundled, index_dir=args.index_dir)
+    # The window's start-up snapshot serves the commands too (the same folders give
+    # the same index and snapshot): a large library is not read again for each
+    # command. Not beside an index folder named on the command line, which is the
+    # only place a person asked us to write to.
+    session = open_session(
+        args.library,
+        bundled=not args.no_bundled,
+        index_dir=args.index_dir,
+        use_snapshot=args.index_dir is None,
+    )
     try:
         if args.command == "print":
-            return _print(session, args, handouts)
-        handler = {
-            "list": _list,
-            "outline": _outline,
-            "show": _show,
-            "search": _search,
-            "define": _define,
-            "check": _check,
-            "index": _index,
-        }[args.command]
-        return handler(session, args)
+            code = _print(session, args, handouts)
+        else:
+            handler = {
+                "list": _list,
+                "outline": _outline,
+                "show": _show,
+                "search": _search,
+                "define": _define,
+                "check": _check,
+                "index": _index,
+            }[args.command]
+            code = handler(session, args)
+        session.save_snapshot()  # when the library was read: the next command need not
+        return code
     finally:
         session.close()
 

@@ -118,6 +118,10 @@ def _apart_from(heading: str, title_stems: set[str]) -> str:
     return " ".join(words)
 
 
+# The share of deleted entries an index may hold before an update purges them.
+PURGE_SHARE = 0.02
+
+
 class NotAnIndexFolder(OSError):
     """The folder named for the index holds something else: it is never replaced."""
 
@@ -261,10 +265,11 @@ class IndexStore:
                 "documents changed)…"
             )
         _write_json(self.directory / MANIFEST, {**self._manifest(library, 0, "updating")})
+        deleted = ix.doc_count_all() - ix.doc_count()  # entries deleted but not yet purged
         writer = ix.writer(limitmb=128)
         try:
             for doc_id in changed + removed:
-                writer.delete_by_term("doc", doc_id)
+                deleted += writer.delete_by_term("doc", doc_id)
             for doc_id in added + changed:
                 if checkpoint:
                     checkpoint()
@@ -273,10 +278,14 @@ class IndexStore:
         except BaseException:
             writer.cancel()
             raise
-        # Merged into one segment with the deleted entries purged: Whoosh keeps a deleted
-        # entry's words in the statistics BM25 ranks by until its segment is rewritten,
-        # so without this, rankings drift away from a clean build with every update.
-        writer.commit(optimize=True)
+        # Whoosh keeps a deleted entry's words in the statistics BM25 ranks by until its
+        # segment is rewritten, so rankings drift from a clean build's with every update.
+        # Once the deleted entries are more than a small share of the index, everything
+        # is merged into one segment with them purged; below that, the drift is too
+        # small to change an answer, and one edit in a large library costs its own
+        # entries, not a rewrite of the whole index.
+        total = ix.doc_count_all() or 1
+        writer.commit(optimize=deleted > PURGE_SHARE * total)
         report.action = "updated"
         report.sections = ix.refresh().doc_count()
         _write_json(

@@ -163,6 +163,33 @@ def test_an_added_library_shows_up_in_list_and_search(
     assert [r["doc"] for r in json.loads(out)] == ["stoma"]
 
 
+def test_commands_share_the_windows_snapshot_and_read_only_what_changed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import library
+
+    clinic = tmp_path / "clinic"
+    write(clinic / "stoma.md", "# Caring for your stoma\n\nClean the skin with warm water.\n")
+    write(clinic / "diet.md", "# Eating well\n\nSmall meals help with nausea.\n")
+    read: list[str] = []
+    real = library.load_guarded
+    monkeypatch.setattr(
+        library,
+        "load_guarded",
+        lambda path, doc_id, root: read.append(doc_id) or real(path, doc_id, root),
+    )
+    folder = ["--no-bundled", "--library", str(clinic)]
+    assert run(capsys, *folder, "search", "stoma", "--json")[0] == 0
+    assert sorted(read) == ["diet", "stoma"]
+    code, out, _ = run(capsys, *folder, "search", "warm water", "--json")
+    assert code == 0 and json.loads(out)["hits"][0]["doc"] == "stoma"
+    assert sorted(read) == ["diet", "stoma"]  # the second command read nothing
+    write(clinic / "diet.md", "# Eating well\n\nSmall meals and ginger tea help.\n")
+    code, out, _ = run(capsys, *folder, "search", "ginger", "--json")
+    assert code == 0 and json.loads(out)["hits"][0]["doc"] == "diet"
+    assert sorted(read) == ["diet", "diet", "stoma"]
+
+
 def test_index_reports_build_then_up_to_date(
     capsys: pytest.CaptureFixture[str], index_dir: str
 ) -> None:

@@ -137,6 +137,25 @@ def test_many_incremental_updates_rank_exactly_as_a_clean_build(tmp_path: Path) 
             s.close()
 
 
+def test_one_edit_in_a_large_index_leaves_the_rest_of_it_as_written(tmp_path: Path) -> None:
+    lib, store = setup(tmp_path)
+    for n in range(120):
+        write(lib / f"leaflet{n}.md", doc(f"Leaflet {n}", f"Advice number {n} about fatigue."))
+    store.ensure(load_library([lib]))[0].close()
+    written = {p.name for p in (tmp_path / "index").glob("*.seg")}
+    write(lib / "alpha.md", doc("Alpha", "Pancreas enzymes and insulin."))
+    ix, report = store.ensure(load_library([lib]))
+    assert report.action == "updated" and found(ix, "insulin") == ["alpha"]
+    assert written <= {p.name for p in (tmp_path / "index").glob("*.seg")}  # not rewritten
+    ix.close()
+    for n in range(3):  # more deleted entries than the share kept: they are purged
+        write(lib / f"leaflet{n}.md", doc(f"Leaflet {n}", f"Changed advice {n}."))
+    ix, report = store.ensure(load_library([lib]))
+    assert ix.doc_count_all() == ix.doc_count() == report.sections == 122
+    assert found(ix, "changed") == ["leaflet0", "leaflet1", "leaflet2"]
+    ix.close()
+
+
 def test_a_manifest_nested_too_deep_to_read_is_damage_not_a_crash(tmp_path: Path) -> None:
     lib, store = setup(tmp_path)
     store.ensure(load_library([lib]))[0].close()
