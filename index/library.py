@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import dataclasses
 import gc
 import os
 import stat
@@ -458,8 +457,7 @@ def _cap_sections(sections: list[Section]) -> list[Section]:
         bodies += ["**" + escape_markdown(section.heading) + "**", section.body]
         texts += [section.heading, section.text]
         refs += section.glossary_refs
-    merged = dataclasses.replace(
-        last,
+    merged = last.replace(
         parent=last.parent if last.parent in ids else None,
         body="\n\n".join(b for b in bodies if b),
         text="\n".join(t for t in texts if t),

@@ -6,6 +6,7 @@ Nothing here knows about Whoosh, Qt or files on disk.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -72,18 +73,104 @@ class GlossaryRef:
     nci_id: str
 
 
-@dataclass
 class Section:
-    """One heading and the text under it, up to the next heading of any level."""
+    """One heading and the text under it, up to the next heading of any level.
 
-    id: str  # anchor, unique within the document and stable across rebuilds
-    heading: str
-    level: int  # 1 is the top level inside a document
-    parent: str | None  # id of the enclosing section
-    body: str  # safe Markdown: glossary links are `glossary:nci-NNN`, no raw HTML
-    text: str  # plain text of the body, for search and snippets
-    kind: SectionKind = SectionKind.ARTICLE
-    glossary_refs: list[GlossaryRef] = field(default_factory=list)
+    The Markdown and the plain text are kept compressed and unpacked when read: a
+    clinic's library can hold hundreds of megabytes of text, of which the window
+    shows one page at a time (and the start-up snapshot loads the library whole).
+    """
+
+    __slots__ = ("_packed", "glossary_refs", "heading", "id", "kind", "level", "parent")
+
+    def __init__(
+        self,
+        id: str,  # anchor, unique within the document and stable across rebuilds
+        heading: str,
+        level: int,  # 1 is the top level inside a document
+        parent: str | None,  # id of the enclosing section
+        body: str,  # safe Markdown: glossary links are `glossary:nci-NNN`, no raw HTML
+        text: str,  # plain text of the body, for search and snippets
+        kind: SectionKind = SectionKind.ARTICLE,
+        glossary_refs: list[GlossaryRef] | None = None,
+    ) -> None:
+        self.id = id
+        self.heading = heading
+        self.level = level
+        self.parent = parent
+        self.kind = kind
+        self.glossary_refs = glossary_refs if glossary_refs is not None else []
+        self._packed = _pack(body, text)
+
+    @property
+    def body(self) -> str:
+        return _unpack(self._packed)[0]
+
+    @property
+    def text(self) -> str:
+        return _unpack(self._packed)[1]
+
+    def replace(self, **changes: Any) -> Section:
+        """A copy with some fields changed (as dataclasses.replace)."""
+        fields = {name: getattr(self, name) for name in _SECTION_FIELDS}
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"Section has no field {', '.join(sorted(unknown))}")
+        return Section(**{**fields, **changes})
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Section):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in _SECTION_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"Section(id={self.id!r}, heading={self.heading!r}, level={self.level})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as its fields in one tuple: the start-up snapshot unpickles thousands.
+        state = (self.id, self.heading, self.level, self.parent, self.kind, self.glossary_refs)
+        return _unpickled_section, (*state, self._packed)
+
+
+def _unpickled_section(
+    id: str,
+    heading: str,
+    level: int,
+    parent: str | None,
+    kind: SectionKind,
+    glossary_refs: list[GlossaryRef],
+    packed: bytes | tuple[str, str],
+) -> Section:
+    section = Section.__new__(Section)
+    section.id, section.heading, section.level, section.parent = id, heading, level, parent
+    section.kind, section.glossary_refs, section._packed = kind, glossary_refs, packed
+    return section
+
+
+_SECTION_FIELDS = ("id", "heading", "level", "parent", "body", "text", "kind", "glossary_refs")
+# Below this many characters a section's text is kept as it is: compressing gains little.
+_PACK_FROM = 200
+
+
+def _pack(body: str, text: str) -> bytes | tuple[str, str]:
+    if len(body) + len(text) < _PACK_FROM:
+        return (body, text)
+    raw_body = body.encode("utf-8", "surrogatepass")
+    raw = len(raw_body).to_bytes(8, "little") + raw_body + text.encode("utf-8", "surrogatepass")
+    return zlib.compress(raw, 1)  # the fastest level: 4-5x smaller on our documents
+
+
+def _unpack(packed: bytes | tuple[str, str]) -> tuple[str, str]:
+    if isinstance(packed, tuple):
+        return packed
+    raw = zlib.decompress(packed)
+    size = int.from_bytes(raw[:8], "little")
+    return (
+        raw[8 : 8 + size].decode("utf-8", "surrogatepass"),
+        raw[8 + size :].decode("utf-8", "surrogatepass"),
+    )
 
 
 @dataclass

@@ -64,15 +64,13 @@ def _within_budget(section: Section) -> Section:
     """A section too long for one page, cut at a line, with a note saying so."""
     if len(section.body) <= PAGE_CHARS and section.body.count("\n") < PAGE_LINES:
         return section
-    from dataclasses import replace
-
     lines = section.body[:PAGE_CHARS].split("\n")[:PAGE_LINES]
     body = "\n".join(lines[:-1] if len(lines) > 1 else lines)
     note = (
         "\n\n*This section is too long to show whole: its first part is shown. "
         "Search finds words in all of it.*"
     )
-    return replace(section, body=body + note)
+    return section.replace(body=body + note)
 
 
 # Compared by identity and never printed whole: no generated __eq__ or __repr__

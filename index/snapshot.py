@@ -19,6 +19,7 @@ data folder, never beside the snapshot. A snapshot planted in a shared or
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import sys
@@ -177,10 +178,15 @@ def load_snapshot(path: Path, current: Fingerprint | None = None) -> Snapshot | 
     # A plain comparison: the seal guards against a planted file, and nobody can time it.
     if data[: len(_MAGIC)] != _MAGIC or data[len(_MAGIC) : head] != _seal(key, body):
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling makes many objects and no cycles: collecting only costs time
     try:
         snapshot = pickle.loads(body)
     except Exception:  # written by another version of the code: read the library instead
         return None
+    finally:
+        if collecting:
+            gc.enable()
     if not isinstance(snapshot, Snapshot):
         return None
     if current is not None and snapshot.fingerprint != current:

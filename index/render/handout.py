@@ -16,7 +16,6 @@ printers); the screen's style sheet is not used.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import re
@@ -136,7 +135,7 @@ class Handout:
 
 def build_handout(renderer: DocumentRenderer, doc: Document, options: HandoutOptions) -> Handout:
     sections = chosen_sections(doc, options.sections)
-    printed = [dataclasses.replace(s, body=without_pointers(s.body)) for s in sections]
+    printed = [s.replace(body=without_pointers(s.body)) for s in sections]
     rendered = [_section_html(renderer, s) for s in printed]
     words = renderer.linked_entries(rendered) if options.words_to_know else []
     parts = [f'<h1 class="title">{html.escape(doc.title)}</h1>']

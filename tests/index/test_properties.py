@@ -69,3 +69,27 @@ def test_all_medquad_documents_load_with_the_sections_their_questions_name() -> 
     for line in (MEDQUAD / "qrels.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         assert (row["doc"].removesuffix(".md"), row["section"]) in headings
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.text())
+def test_a_sections_text_is_kept_exactly_however_it_is_stored(body: str, text: str) -> None:
+    import pickle
+
+    from index.model import Section, SectionKind
+
+    section = Section("s", "Care", 2, "top", body, text, SectionKind.COMMENTS)
+    again = pickle.loads(pickle.dumps(section))
+    for each in (section, again, section.replace(heading="Other")):
+        assert (each.body, each.text) == (body, text)
+    assert again == section and again.kind is SectionKind.COMMENTS and again.parent == "top"
+    assert section.replace(body="x") != section
+
+
+def test_a_library_takes_a_fraction_of_its_texts_size_in_a_snapshot() -> None:
+    import pickle
+
+    library = load_library([MEDQUAD])
+    texts = sum(len(s.body) + len(s.text) for d in library.documents for s in d.sections)
+    assert texts > 2_000_000
+    assert len(pickle.dumps(library)) < texts / 3
