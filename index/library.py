@@ -53,10 +53,12 @@ def load_library(
     from_pack = {pack.root: pack for pack in packs if pack.root in roots}
     withdrawn = {doc for pack in from_pack.values() for doc in pack.removes}
     origins = {root: pack.origin() for root, pack in from_pack.items()}
-    earlier = {d.path: d for d in previous.documents} if previous else {}
-    earlier_problems: dict[Path, list[Problem]] = {}
+    # By the path as text: a library of thousands of files is walked on every start
+    # after a change, and building and hashing path objects was most of that walk.
+    earlier = {str(d.path): d for d in previous.documents} if previous else {}
+    earlier_problems: dict[str, list[Problem]] = {}
     for problem in previous.problems if previous else []:
-        earlier_problems.setdefault(problem.path, []).append(problem)
+        earlier_problems.setdefault(str(problem.path), []).append(problem)
     seen_ids: dict[str, Path] = {}
     pack_ids: set[str] = set()
     for root in [r for r in roots if r in from_pack] + [r for r in roots if r not in from_pack]:
@@ -66,10 +68,13 @@ def load_library(
             )
             continue
         is_bundled = bundled is not None and _same_path(root, bundled)
+        top = os.path.join(str(root), "")  # with the separator at its end
         for path in _walk(root, library.problems):
             if checkpoint:
                 checkpoint()
-            doc_id = shown_name(path.relative_to(root).with_suffix("").as_posix())
+            name = str(path)
+            below = name[len(top) :] if name.startswith(top) else str(path.relative_to(root))
+            doc_id = shown_name(os.path.splitext(below)[0].replace(os.sep, "/"))
             if is_bundled and (doc_id in pack_ids or doc_id in withdrawn):
                 continue  # replaced or withdrawn by an installed pack
             if doc_id in seen_ids:
@@ -81,14 +86,13 @@ def load_library(
                     )
                 )
                 continue
-            stamp = file_stamp(path)
-            known = earlier.get(path)
+            sidecar = _sidecar_name(name)
+            stamp = _stamp(name) + _stamp(sidecar)
+            known = earlier.get(name)
             document: Document | None
             if known is not None and known.id == doc_id and known.stamp == stamp:
                 document = known
-                problems = earlier_problems.get(path, []) + earlier_problems.get(
-                    formats.sidecar_for(path), []
-                )
+                problems = earlier_problems.get(name, []) + earlier_problems.get(sidecar, [])
             else:
                 document, problems = load_guarded(path, doc_id, root)
                 if document is not None:
@@ -134,16 +138,19 @@ def shown_name(name: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def file_stamp(path: Path) -> tuple[int, ...]:
-    """Size and modification time of a document and of its sidecar (-1 if none)."""
-    stamp: list[int] = []
-    for each in (path, formats.sidecar_for(path)):
-        try:
-            info = each.stat()
-            stamp += [info.st_size, info.st_mtime_ns]
-        except OSError:
-            stamp += [-1, -1]
-    return tuple(stamp)
+def _stamp(name: str) -> tuple[int, int]:
+    """Size and modification time of a file (-1 if there is none)."""
+    try:
+        info = os.stat(name)
+    except (OSError, ValueError):
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _sidecar_name(name: str) -> str:
+    """formats.sidecar_for, on the path as text."""
+    folder, base = os.path.split(name)
+    return os.path.join(folder, os.path.splitext(base)[0] + formats.SIDECAR_SUFFIX)
 
 
 def _same_path(a: Path, b: Path) -> bool:

@@ -13,6 +13,7 @@ not free to import.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,7 +107,7 @@ def format_for(name: str, head: bytes | None = None) -> Format | None:
     the suffix decides."""
     if is_ignored(name) or is_sidecar(name):
         return None
-    suffix = Path(name).suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()  # as Path(name).suffix, without a Path
     for fmt in FORMATS:
         if suffix in fmt.suffixes and (
             fmt.recognise is None or head is None or fmt.recognise(head)
