@@ -157,7 +157,7 @@ def _key(create: bool) -> bytes | None:
     return _key(create=False)
 
 
-def _seal(key: bytes, data: bytes) -> bytes:
+def _seal(key: bytes, data: bytes | memoryview) -> bytes:
     mac = _blake2b(key)
     mac.update(data)
     return bytes(mac.digest())
@@ -174,7 +174,7 @@ def load_snapshot(path: Path, current: Fingerprint | None = None) -> Snapshot | 
     except OSError:
         return None
     head = len(_MAGIC) + _SEAL_BYTES
-    body = data[head:]
+    body = memoryview(data)[head:]  # not a copy: a large library's snapshot is tens of MB
     # A plain comparison: the seal guards against a planted file, and nobody can time it.
     if data[: len(_MAGIC)] != _MAGIC or data[len(_MAGIC) : head] != _seal(key, body):
         return None
@@ -205,7 +205,8 @@ def save_snapshot(path: Path, snapshot: Snapshot) -> bool:
         body = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
-            f.write(_MAGIC + _seal(key, body) + body)
+            for part in (_MAGIC, _seal(key, body), body):  # no joined copy of it all
+                f.write(part)
         os.replace(tmp, path)
         return True
     except Exception as exc:
