@@ -83,7 +83,7 @@ def test_a_sections_text_is_kept_exactly_however_it_is_stored(body: str, text: s
     for each in (section, again, section.replace(heading="Other")):
         assert (each.body, each.text) == (body, text)
     assert again == section and again.kind is SectionKind.COMMENTS and again.parent == "top"
-    assert section.replace(body="x") != section
+    assert section.replace(body=body + "x") != section
 
 
 def test_a_library_takes_a_fraction_of_its_texts_size_in_a_snapshot() -> None:
