@@ -1,10 +1,12 @@
 """Search results as a list model, painted by a delegate.
 
 A result is one row of `ResultsModel`; `ResultDelegate` lays out and paints its
-heading, where it is, its snippet and its source with QTextLayout, only for the
-rows on screen. Showing a new result is one model reset: no widget per row, no
-rich text parsed. A row's layout is made once per width and kept until the
-text size or the row's snippet changes.
+heading, where it is, its snippet and its source with QTextLayout. Showing a new
+result is one model reset: no widget per row, no rich text parsed. The rows that
+fit on screen are laid out at once and drawn; the others are given a height
+estimated from their length, and laid out a few at a time when the window is
+idle (or when scrolled to). A row's layout is made once per width and kept until
+the text size or the row's snippet changes.
 
 Snippets may come after the result (the first rows have theirs at once): a row
 without one keeps room for two lines, so the list does not jump when it comes.
@@ -13,7 +15,9 @@ without one keeps room for two lines, so the list does not jump when it comes.
 from __future__ import annotations
 
 import html
+import math
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +30,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import (
     QColor,
@@ -53,6 +58,8 @@ _ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 PADDING = 4  # around the text of a row
 GAP = 2  # between the parts of a row
 PENDING_LINES = 2  # room kept for a snippet still to come
+WRAP_WASTE = 1.1  # lines wrap at words: a line holds a little less than its width
+IDLE_MS = 4  # at most this long laying out rows off screen, between events
 SOURCE_SCALE = 0.85  # the source line is a little smaller
 
 _MARKED = re.compile(r"<b>(.*?)</b>", re.DOTALL)
@@ -89,6 +96,8 @@ class _Row:
     spoken: str = ""
     layout: _Layout | None = None  # for `layout_width`
     layout_width: int = -1
+    hinted: int = -1  # the height the view was last given for this row
+    seen: bool = False  # painted once: laid out exactly from then on
 
     @property
     def where(self) -> str:
@@ -141,6 +150,10 @@ class ResultsModel(QAbstractListModel):
         for row in self._rows:
             row.layout, row.layout_width = None, -1
 
+    def unlaid(self, width: int) -> list[_Row]:
+        """The rows not yet laid out for this width."""
+        return [r for r in self._rows if r.layout is None or r.layout_width != width]
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008  (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
 
@@ -176,6 +189,11 @@ class ResultDelegate(QStyledItemDelegate):
     def __init__(self, view: ResultsView) -> None:
         super().__init__(view)
         self.view = view
+        # Pixels of rows still to lay out exactly in this layout pass (those on screen).
+        self.exact_budget = 0.0
+        # font key: a character's width in bold and not (with room for wrapping), the
+        # height of a line and of a small line
+        self._metrics: dict[str, tuple[float, float, float, float]] = {}
 
     def _width(self, option: QStyleOptionViewItem) -> int:
         width = self.view.viewport_width or option.rect.width()
@@ -186,11 +204,7 @@ class ResultDelegate(QStyledItemDelegate):
             return row.layout
         bold = QFont(font)
         bold.setBold(True)
-        small = QFont(font)
-        if font.pointSizeF() > 0:
-            small.setPointSizeF(font.pointSizeF() * SOURCE_SCALE)
-        else:
-            small.setPixelSize(max(6, round(font.pixelSize() * SOURCE_SCALE)))
+        small = _smaller(font)
         made = _Layout()
         top = 0.0
 
@@ -242,8 +256,50 @@ class ResultDelegate(QStyledItemDelegate):
         if not isinstance(row, _Row):
             return super().sizeHint(option, index)
         width = self._width(option)
-        made = self._layout(row, option.font, width)
-        return QSize(width + 2 * PADDING, round(made.height) + 2 * PADDING)
+        if row.layout is not None and row.layout_width == width:
+            height = row.layout.height
+        elif self.exact_budget > 0 or row.seen:
+            height = self._layout(row, option.font, width).height
+            self.exact_budget -= height
+        else:
+            height = self._estimate(row, option.font, width)
+        row.hinted = round(height) + 2 * PADDING
+        return QSize(width + 2 * PADDING, row.hinted)
+
+    def _estimate(self, row: _Row, font: QFont, width: int) -> float:
+        """A row's height from the length of its text, without laying it out."""
+        key = font.key()
+        if key not in self._metrics:
+            bold = QFont(font)
+            bold.setBold(True)
+            self._metrics[key] = (
+                QFontMetricsF(bold).averageCharWidth() * WRAP_WASTE,
+                QFontMetricsF(font).averageCharWidth() * WRAP_WASTE,
+                QFontMetricsF(font).height(),
+                QFontMetricsF(_smaller(font)).height(),
+            )
+        bold_char, char, line, small_line = self._metrics[key]
+
+        def lines(length: float, char: float) -> int:
+            return max(1, math.ceil(length * char / width))
+
+        height = lines(len(row.hit.heading), bold_char) * line + GAP
+        height += lines(len(row.where), char) * line
+        if row.snippet:  # (its <b></b> marks left out; escapes are few)
+            height += GAP + lines(len(row.snippet) - 7 * row.snippet.count("<b>"), char) * line
+        elif row.pending:
+            height += GAP + PENDING_LINES * _line_height(font)
+        if row.source:
+            height += GAP + lines(len(row.source), char * SOURCE_SCALE) * small_line
+        return height
+
+    def forget_metrics(self) -> None:
+        self._metrics.clear()
+
+    def lay_out(self, row: _Row, width: int) -> bool:
+        """Lay out a row exactly; True if the view must place the rows again."""
+        made = self._layout(row, self.view.font(), width)
+        return round(made.height) + 2 * PADDING != row.hinted
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         row = index.data(_ROW_ROLE)
@@ -266,6 +322,9 @@ class ResultDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         rect: QRect = option.rect
         made = self._layout(row, option.font, self._width(option))
+        row.seen = True
+        if round(made.height) + 2 * PADDING != row.hinted:
+            self.view.relayout()  # its height was an estimate
         text = palette.color(QPalette.ColorRole.Text)
         muted = QColor(muted_color(palette))
         painter.save()
@@ -280,6 +339,15 @@ def _line_height(font: QFont) -> float:
     return QFontMetricsF(font).lineSpacing()
 
 
+def _smaller(font: QFont) -> QFont:
+    small = QFont(font)
+    if font.pointSizeF() > 0:
+        small.setPointSizeF(font.pointSizeF() * SOURCE_SCALE)
+    else:
+        small.setPixelSize(max(6, round(font.pixelSize() * SOURCE_SCALE)))
+    return small
+
+
 class ResultsView(QListView):
     """The list of results. Rows wrap to the width of the viewport, which is taken
     from its resize events: asking for viewport() makes PySide load every QWidget
@@ -287,10 +355,16 @@ class ResultsView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # (Everything the overridden methods use is made first: Qt calls them while
+        # the view is being set up.)
         self.viewport_width = 0
+        self.viewport_height = 0
         self.results = ResultsModel(self)
-        self.setModel(self.results)
         self.delegate = ResultDelegate(self)
+        self._idle = QTimer(self, interval=0)
+        self._idle.timeout.connect(self._lay_out_more)
+        self._misplaced = False
+        self.setModel(self.results)
         self.setItemDelegate(self.delegate)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -309,6 +383,10 @@ class ResultsView(QListView):
         made = self.delegate._layout(found, self.font(), self.delegate._width(option))
         return [layout.text() for layout, _, _ in made.parts]
 
+    def laid_out(self) -> int:
+        """How many rows are laid out for the present width (not just estimated)."""
+        return self.results.rowCount() - len(self.results.unlaid(self._text_width()))
+
     def set_hits(self, hits: list[SearchHit]) -> None:
         """Show these hits, the first chosen; the first batch of rows is laid out now,
         so the next paint draws them."""
@@ -322,19 +400,50 @@ class ResultsView(QListView):
             self.scheduleDelayedItemsLayout()  # their rows may be taller now
 
     def relayout(self) -> None:
-        """Lay out every row again (the text size or the width changed)."""
+        """Place every row again (a size changed) when back in the event loop."""
         self.scheduleDelayedItemsLayout()
+
+    def doItemsLayout(self) -> None:
+        # The rows that fit on screen are laid out exactly, the rest estimated.
+        self.delegate.exact_budget = self.viewport_height or self.height()
+        super().doItemsLayout()
+        self.delegate.exact_budget = 0
+        if self.results.unlaid(self._text_width()):
+            self._idle.start()
+
+    def _text_width(self) -> int:
+        option = QStyleOptionViewItem()
+        option.rect = QRect(0, 0, self.viewport_width, 0)
+        return self.delegate._width(option)
+
+    def _lay_out_more(self) -> None:
+        """Lay out rows off screen for a few milliseconds; place the rows again
+        once all are done, if any height was not as estimated."""
+        width = self._text_width()
+        until = time.perf_counter() + IDLE_MS / 1000
+        rows = self.results.unlaid(width)
+        for row in rows:
+            if self.delegate.lay_out(row, width):
+                self._misplaced = True
+            if time.perf_counter() > until:
+                return
+        self._idle.stop()
+        if self._misplaced:
+            self._misplaced = False
+            self.relayout()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # the text size changed: wrap again
             self.results.forget_layouts()
+            self.delegate.forget_metrics()
             self.relayout()
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
-            width = event.size().width()  # type: ignore[attr-defined]
-            if width != self.viewport_width:
-                self.viewport_width = width
+            size = event.size()  # type: ignore[attr-defined]
+            self.viewport_height = size.height()
+            if size.width() != self.viewport_width:
+                self.viewport_width = size.width()
                 self.relayout()
         return super().viewportEvent(event)

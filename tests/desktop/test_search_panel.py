@@ -4,6 +4,8 @@ reader and the keyboard can use, drawn at once however many there are."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -137,6 +139,32 @@ def test_forty_results_are_one_model_reset_and_only_the_rows_on_screen_are_paint
     panel.list.viewport().repaint()
     assert 0 in painted and 2 < len(set(painted)) < 20
     assert panel.list.currentIndex().row() == 0  # the first result is chosen at once
+
+
+def test_rows_off_screen_are_laid_out_after_the_first_paint_and_placed_at_their_height(
+    qtbot: QtBot, panel: SearchPanel
+) -> None:
+    hits = [
+        dataclasses.replace(h, snippet=" ".join([SNIPPET] * (1 + n % 4)))
+        for n, h in enumerate(many(40))
+    ]
+    show(panel, SearchResult("gleevec", hits))
+    view = panel.list
+    assert 2 < view.laid_out() < 20  # those on screen, at once
+    qtbot.waitUntil(lambda: view.laid_out() == 40)
+    rows = [view.model().index(r, 0) for r in range(40)]
+
+    def gaps() -> set[int]:
+        """The space between each row and the next: the same everywhere once each row
+        is placed at its own height (an estimated one leaves a gap or overlaps)."""
+        rects = [view.visualRect(i) for i in rows]
+        return {below.top() - above.bottom() for above, below in itertools.pairwise(rects)}
+
+    qtbot.waitUntil(lambda: gaps() == {2 * view.spacing() + 1})
+    heights = {view.visualRect(i).height() for i in rows}
+    assert len(heights) >= 4  # as tall as each one's text
+    view.scrollToBottom()
+    assert view.visualRect(rows[-1]).bottom() <= view.viewport().height()
 
 
 def test_arrow_keys_move_and_enter_opens_the_chosen_result(
