@@ -14,6 +14,7 @@ without one keeps room for two lines, so the list does not jump when it comes.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import re
@@ -74,15 +75,14 @@ def snippet_text(snippet: str) -> tuple[str, list[tuple[int, int]]]:
     nothing in it is ever read as markup."""
     plain: list[str] = []
     marks: list[tuple[int, int]] = []
-    at = 0
+    at = length = 0
     for match in _MARKED.finditer(snippet):
         before = html.unescape(_TAG.sub("", snippet[at : match.start()]))
         word = html.unescape(_TAG.sub("", match.group(1)))
-        plain.append(before)
-        start = sum(len(p) for p in plain)
-        plain.append(word)
+        plain += [before, word]
         if word:
-            marks.append((start, len(word)))
+            marks.append((length + len(before), len(word)))
+        length += len(before) + len(word)
         at = match.end()
     plain.append(html.unescape(_TAG.sub("", snippet[at:])))
     return "".join(plain), marks
@@ -90,14 +90,17 @@ def snippet_text(snippet: str) -> tuple[str, list[tuple[int, int]]]:
 
 @dataclass
 class _Row:
-    hit: SearchHit
-    snippet: str
+    hit: SearchHit  # with its snippet once it has come
     pending: bool  # the snippet is still to come
     spoken: str = ""
     layout: _Layout | None = None  # for `layout_width`
     layout_width: int = -1
     hinted: int = -1  # the height the view was last given for this row
     seen: bool = False  # painted once: laid out exactly from then on
+
+    @property
+    def snippet(self) -> str:
+        return self.hit.snippet
 
     @property
     def where(self) -> str:
@@ -127,7 +130,7 @@ class ResultsModel(QAbstractListModel):
 
     def set_hits(self, hits: list[SearchHit]) -> None:
         self.beginResetModel()
-        self._rows = [_Row(h, h.snippet, pending=not h.snippet) for h in hits]
+        self._rows = [_Row(h, pending=not h.snippet) for h in hits]
         self.endResetModel()
 
     def hits(self) -> list[SearchHit]:
@@ -139,7 +142,7 @@ class ResultsModel(QAbstractListModel):
         for row, snippet in snippets.items():
             if 0 <= row < len(self._rows):
                 found = self._rows[row]
-                found.snippet, found.pending = snippet, False
+                found.hit, found.pending = dataclasses.replace(found.hit, snippet=snippet), False
                 found.spoken, found.layout, found.layout_width = "", None, -1
                 changed.append(row)
         if changed:

@@ -216,6 +216,7 @@ def test_snippets_that_come_later_fill_their_rows_and_late_ones_are_dropped(
     assert panel.list.shown(15)[2] == snippet_text(later)[0]
     assert spoken(panel)[15].endswith("eyes is common and mild. It goes when treatment ends.")
     assert panel.list.shown(16)[2] == snippet_text(long)[0]
+    assert panel.hits()[15].snippet == later  # the hit opened carries it too
     # A long snippet makes its row taller; a short one (about two lines) fills the room
     # kept for it, so what is below hardly moves.
     qtbot.waitUntil(lambda: height(16) > before[1] + 2 * panel.list.fontMetrics().height())
