@@ -5,32 +5,26 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette, QTextDocumentFragment
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.access import announce
 from desktop.glossary_views import entry_html
-from desktop.theme import as_rich_text, muted_color, result_tint
-from index.sources import kind_label
+from desktop.results_view import HIT_ROLE, ResultsView
 
 if TYPE_CHECKING:
     from index.model import SearchHit, SearchResult
     from index.taxonomy import Taxonomy
 
 DEBOUNCE_MS = 120
-HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class SearchPanel(QWidget):
-    """Sends queries to the worker (debounced, numbered) and shows only the newest answer."""
+    """Sends queries to the worker (debounced, numbered) and shows only the newest answer.
+
+    Slots: show_result(serial, result), set_snippets(serial, {row: snippet}) for the
+    snippets that come after their result."""
 
     search_requested = Signal(int, str, list)  # serial, text, cancer types
     open_requested = Signal(object, object)  # SearchHit, the QueryTerms that found it
@@ -73,15 +67,10 @@ class SearchPanel(QWidget):
         )
         self.card.hide()
 
-        self.list = _ResultList(self)
+        self.list = ResultsView(self)
         self.list.setAccessibleName("Search results")
-        self.list.setWordWrap(True)
-        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        self.list.setSpacing(2)
-        self.list.itemActivated.connect(self._activated)
-        self.list.itemClicked.connect(self._activated)
-        self.list.viewport_resized.connect(self._fit_all)
-        self._soft_selection()
+        self.list.activated.connect(self._activated)
+        self.list.clicked.connect(self._activated)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -140,7 +129,7 @@ class SearchPanel(QWidget):
             return  # a newer query is on its way; this answer is stale
         self.shown_serial = serial
         self.result = result
-        self._clear()
+        self.card.hide()
         if result.definition is not None:
             self.card.setText(entry_html(result.definition))
             self.card.show()
@@ -154,10 +143,7 @@ class SearchPanel(QWidget):
         if result.notice:
             note = f"<b>{html.escape(result.notice)}</b>" + (f"<br>{note}" if note else "")
         self._say(note)
-        for hit in result.hits:
-            self._add(hit)
-        if self.list.count():
-            self.list.setCurrentRow(0)
+        self.list.set_hits(result.hits)  # one reset: rows are painted when seen
         # Said aloud by a screen reader, wherever the focus is (the search box).
         heard = QTextDocumentFragment.fromHtml(note).toPlainText() if note else "Nothing found"
         if result.definition is not None:
@@ -166,67 +152,25 @@ class SearchPanel(QWidget):
         if self.describes is not None:  # screen readers without announcements read this
             self.describes.setAccessibleDescription(heard)
 
+    def set_snippets(self, serial: int, snippets: dict[int, str]) -> None:
+        """Snippets made after their result was shown, by row; those of an older
+        result than the one shown are dropped."""
+        if serial == self.shown_serial and self.result is not None:
+            self.list.set_snippets(snippets)
+
     def open_current(self) -> None:
         """Enter in the search box opens the selected (or first) result."""
-        item = self.list.currentItem() or self.list.item(0)
-        if item is not None:
-            self._activated(item)
+        index = self.list.currentIndex()
+        if not index.isValid():
+            index = self.list.results.index(0)
+        if index.isValid():
+            self._activated(index)
 
     def hits(self) -> list[SearchHit]:
-        return [self.list.item(r).data(HIT_ROLE) for r in range(self.list.count())]
+        return self.list.results.hits()
 
-    def _add(self, hit: SearchHit) -> None:
-        path = " › ".join(hit.path)
-        where = " › ".join([hit.title, *hit.path[:-1]])
-        source = " · ".join(p for p in (hit.source, kind_label(hit.source_kind)) if p)
-        label = QLabel(
-            f"<b>{html.escape(hit.heading)}</b><br>"
-            f"<span style='color:{self._muted}'>{html.escape(where)}</span><br>"
-            f"{hit.snippet}"
-            + (
-                f"<br><small style='color:{self._muted}'>{html.escape(source)}</small>"
-                if source
-                else ""
-            )
-        )
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setContentsMargins(4, 4, 4, 4)
-        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        item = QListWidgetItem()
-        item.setData(HIT_ROLE, hit)
-        snippet = QTextDocumentFragment.fromHtml(hit.snippet).toPlainText()
-        from_where = f" From {source}." if source else ""
-        item.setData(  # what a screen reader says: the heading, where it is, source, snippet
-            Qt.ItemDataRole.AccessibleTextRole,
-            f"{hit.heading}. In {where}.{from_where} {snippet}",
-        )
-        item.setToolTip(as_rich_text(f"{hit.title} › {path}"))
-        self.list.addItem(item)
-        self.list.setItemWidget(item, label)
-        self._fit(item)
-
-    def _fit(self, item: QListWidgetItem) -> None:
-        label = self.list.itemWidget(item)
-        if label is None:
-            return
-        width = max(self.list.viewport_width - 8, 120)
-        item.setSizeHint(QSize(width, label.heightForWidth(width) + 4))
-
-    def _fit_all(self) -> None:
-        for row in range(self.list.count()):
-            self._fit(self.list.item(row))
-
-    def _soft_selection(self) -> None:
-        """A tinted selection, so the rich text in each result stays readable."""
-        palette = self.list.palette()
-        palette.setColor(QPalette.ColorRole.Highlight, result_tint(palette))
-        palette.setColor(QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text))
-        self.list.setPalette(palette)
-        self._muted = muted_color(palette)
-
-    def _activated(self, item: QListWidgetItem) -> None:
-        hit = item.data(HIT_ROLE)
+    def _activated(self, index: QModelIndex) -> None:
+        hit = index.data(HIT_ROLE)
         if hit is not None and self.result is not None:
             self.open_requested.emit(hit, self.result.terms)
 
@@ -235,7 +179,7 @@ class SearchPanel(QWidget):
             self.did_you_mean_clicked.emit(href[4:])
 
     def _clear(self) -> None:
-        self.list.clear()
+        self.list.results.set_hits([])
         self.card.hide()
 
     def _say(self, text: str) -> None:
@@ -248,29 +192,6 @@ class SearchPanel(QWidget):
         self.message.setFocusPolicy(
             Qt.FocusPolicy.StrongFocus if "<a " in text else Qt.FocusPolicy.NoFocus
         )
-
-
-class _ResultList(QListWidget):
-    """Results are wrapped to the width of the list's viewport, which is taken from
-    its resize events: asking for viewport() makes PySide load every QWidget class
-    to find its type, which costs start-up ~13 ms."""
-
-    viewport_resized = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.viewport_width = 0
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # the text size changed: wrap again
-            self.viewport_resized.emit()
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self.viewport_width = event.size().width()  # type: ignore[attr-defined]
-            self.viewport_resized.emit()
-        return super().viewportEvent(event)
 
 
 _LINKS_BY_KEYBOARD = (

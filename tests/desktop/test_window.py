@@ -158,9 +158,8 @@ def test_an_opened_result_highlights_the_words_of_the_query_that_found_it(
 def test_clicking_a_result_opens_its_section(qtbot: QtBot, window: MainWindow) -> None:
     window.search_field_set("blocked bowel stent")
     qtbot.waitUntil(lambda: bool(window.search.hits()))
-    item = window.search.list.item(0)
     hit = window.search.hits()[0]
-    rect = window.search.list.visualItemRect(item)
+    rect = window.search.list.visualRect(window.search.list.model().index(0, 0))
     qtbot.mouseClick(window.search.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert (window.shown_doc, window.reader.current_section()) == (hit.doc, hit.section)
 
@@ -511,15 +510,16 @@ def test_search_results_wrap_to_the_width_of_the_sidebar(qtbot: QtBot, window: M
     results = window.search.list
 
     def widths_and_heights() -> list[tuple[int, int]]:
-        return [
-            (results.item(r).sizeHint().width(), results.item(r).sizeHint().height())
-            for r in range(results.count())
-        ]
+        rows = [results.visualRect(results.model().index(r, 0)) for r in range(len(hits))]
+        return [(rect.width(), rect.height()) for rect in rows]
 
+    hits = window.search.hits()
     wide = widths_and_heights()
-    assert {w for w, _ in wide} == {results.viewport().width() - 8}
+    assert {w for w, _ in wide} == {results.viewport().width() - 2 * results.spacing()}
     window.splitter.setSizes([220, 900])
-    qtbot.waitUntil(lambda: widths_and_heights()[0][0] == results.viewport().width() - 8)
+    qtbot.waitUntil(
+        lambda: widths_and_heights()[0][0] == results.viewport().width() - 2 * results.spacing()
+    )
     narrow = widths_and_heights()
     assert narrow[0][0] < wide[0][0]
     assert sum(h for _, h in narrow) > sum(h for _, h in wide)  # more lines each
