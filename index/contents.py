@@ -1,18 +1,30 @@
 """The contents tree: cancer types, then documents, then their sections (no Qt).
 
 The window's Contents tab and the home page show it; a first start opens the
-document at its top.
+document at its top. A library of thousands of documents makes a tree of tens of
+thousands of nodes, so each node knows its own row, a tree finds a node by its
+key through a dict, and a filtered tree is a copy made in one pass (off the
+window's thread: nothing here touches Qt).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
-from index.model import Document, Library, Section
+from index.model import Document, Library
 from index.taxonomy import Taxonomy
 
 OTHER_DOCUMENTS = "Other documents"
+
+# What finds a node: (document id, section id or None) for a document or a section,
+# (None, name) for a cancer type.
+Key = tuple[str | None, str | None]
+
+
+class Superseded(Exception):
+    """A filter given up for a newer one."""
 
 
 class NodeKind(Enum):
@@ -22,7 +34,7 @@ class NodeKind(Enum):
     SECTION = "section"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False, slots=True)
 class Node:
     """A row of the tree: a cancer type, a document or a section."""
 
@@ -33,48 +45,189 @@ class Node:
     section: str | None = None
     tooltip: str = ""
     children: list[Node] = field(default_factory=list)
+    position: int = 0  # among its parent's children, set when added
 
     def add(self, child: Node) -> Node:
         child.parent = self
+        child.position = len(self.children)
         self.children.append(child)
         return child
 
     def row(self) -> int:
-        return self.parent.children.index(self) if self.parent else 0
+        return self.position if self.parent else 0
+
+    @property
+    def key(self) -> Key:
+        return (self.doc, self.section) if self.doc is not None else (None, self.label)
+
+    def copy(self) -> Node:
+        """The same entry without its place in a tree or its children."""
+        return Node(self.label, self.kind, None, self.doc, self.section, self.tooltip)
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it, in the order they are shown."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+
+@dataclass(eq=False, repr=False)
+class Tree:
+    """A root node and its nodes by key."""
+
+    root: Node
+    nodes: dict[Key, Node] = field(default_factory=dict)
+
+    def find(self, doc: str, section: str | None = None) -> Node | None:
+        """A document (section None) or one of its sections."""
+        return self.nodes.get((doc, section))
+
+    def node(self, key: Key) -> Node | None:
+        return self.nodes.get(key)
+
+    def _add(self, parent: Node, child: Node) -> Node:
+        self.nodes.setdefault(child.key, parent.add(child))
+        return child
+
+
+@dataclass(eq=False, repr=False)
+class View:
+    """A tree as shown: whole, or cut down to what a filter matches. A node whose
+    label matches keeps everything below it; one that does not stays only while
+    something below it matches. Nothing is copied (a copy of a big tree costs
+    memory and collection time): a node that lost children has the list of those
+    kept (`kept`), the children kept by a node that does not match have their rows
+    (`rows`), and any other node shows its own children at its own row."""
+
+    tree: Tree
+    text: str = ""
+    matches: list[Node] = field(default_factory=list)  # in the order they are shown
+    kept: dict[int, list[Node]] = field(default_factory=dict)  # by id() of the node
+    rows: dict[int, int] = field(default_factory=dict)  # by id() of the node
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root
+
+    def children(self, node: Node) -> list[Node]:
+        return self.kept.get(id(node), node.children)
+
+    def row(self, node: Node) -> int:
+        return self.rows.get(id(node), node.position) if node.parent else 0
+
+    def shows(self, node: Node) -> bool:
+        """Whether the node is in this view (a node of its tree)."""
+        if not self.kept:
+            return True
+        above = node
+        while id(above) not in self.rows:
+            if above.parent is None:
+                return False
+            above = above.parent
+        # In a list of those kept, or below a match (which keeps all it has).
+        return above is node or id(above) not in self.kept
+
+    def find(self, doc: str, section: str | None = None) -> Node | None:
+        """A document (section None) or one of its sections, if shown."""
+        node = self.tree.find(doc, section)
+        return node if node is not None and self.shows(node) else None
+
+    def node(self, key: Key) -> Node | None:
+        node = self.tree.node(key)
+        return node if node is not None and self.shows(node) else None
 
 
 def build_tree(library: Library, taxonomy: Taxonomy) -> Node:
     """Types A-Z (documents without one last), documents by title, sections in order."""
-    root = Node("")
+    return build_contents(library, taxonomy).root
+
+
+def build_contents(library: Library, taxonomy: Taxonomy) -> Tree:
+    """The tree of build_tree() with its nodes by key."""
+    tree = Tree(Node(""))
+    by_type = _by_type(library, taxonomy)
+    for name in sorted(by_type, key=_type_order):
+        type_node = tree._add(tree.root, Node(name, NodeKind.TYPE))
+        for doc in sorted(by_type[name], key=lambda d: d.title.casefold()):
+            also = [taxonomy.describe(t).name for t in doc.meta.cancer_types[1:]]
+            tip = doc.meta.source + (f"\nAlso about: {', '.join(also)}" if also else "")
+            doc_node = tree._add(
+                type_node, Node(doc.title, NodeKind.DOCUMENT, doc=doc.id, tooltip=tip.strip())
+            )
+            _add_sections(tree, doc_node, doc)
+    return tree
+
+
+def first_document(library: Library, taxonomy: Taxonomy) -> str | None:
+    """The document at the top of the tree: what a first start shows (found without
+    building the tree)."""
+    by_type = _by_type(library, taxonomy)
+    if not by_type:
+        return None
+    first = min(by_type, key=_type_order)  # the first of equals, as sorted() keeps them
+    return min(by_type[first], key=lambda d: d.title.casefold()).id
+
+
+def filter_tree(tree: Tree, text: str, stop: Callable[[], bool] | None = None) -> View:
+    """The view of `tree` that keeps the nodes whose label holds `text` (in any
+    case), the nodes above them and everything below them. `tree` is left as it is.
+    `stop` is asked now and then and raises Superseded when it says the work is no
+    longer wanted."""
+    needle = text.casefold()
+    view = View(tree, text)
+    matches, kept, rows = view.matches, view.kept, view.rows
+    count = 0
+
+    def visit(node: Node) -> bool:
+        """Whether the node stays (a node that matches keeps all below it)."""
+        nonlocal count
+        count += 1
+        if stop is not None and count % 2000 == 0 and stop():
+            raise Superseded
+        if needle in node.label.casefold():
+            matches.append(node)
+            _more_matches(node)
+            return True
+        mine = [child for child in node.children if visit(child)]
+        if not mine:
+            return False
+        if len(mine) < len(node.children):
+            kept[id(node)] = mine
+        # Rows even when all are kept: one of them may have lost some of its own.
+        rows.update((id(child), row) for row, child in enumerate(mine))
+        return True
+
+    def _more_matches(node: Node) -> None:
+        """Matches below a match: all kept, but counted (their places are opened)."""
+        for below in node.walk():
+            if below is not node and needle in below.label.casefold():
+                matches.append(below)
+
+    top = [child for child in tree.root.children if visit(child)]
+    kept[id(tree.root)] = top
+    rows.update((id(child), row) for row, child in enumerate(top))
+    return view
+
+
+def _by_type(library: Library, taxonomy: Taxonomy) -> dict[str, list[Document]]:
     by_type: dict[str, list[Document]] = {}
     for doc in library.documents:
         primary = doc.meta.cancer_types[0] if doc.meta.cancer_types else ""
         name = taxonomy.describe(primary).name if primary else OTHER_DOCUMENTS
         by_type.setdefault(name, []).append(doc)
-    for name in sorted(by_type, key=lambda n: (n == OTHER_DOCUMENTS, n.casefold())):
-        type_node = root.add(Node(name, NodeKind.TYPE))
-        for doc in sorted(by_type[name], key=lambda d: d.title.casefold()):
-            also = [taxonomy.describe(t).name for t in doc.meta.cancer_types[1:]]
-            tip = doc.meta.source + (f"\nAlso about: {', '.join(also)}" if also else "")
-            doc_node = type_node.add(
-                Node(doc.title, NodeKind.DOCUMENT, doc=doc.id, tooltip=tip.strip())
-            )
-            _add_sections(doc_node, doc)
-    return root
+    return by_type
 
 
-def first_document(library: Library, taxonomy: Taxonomy) -> str | None:
-    """The document at the top of the tree: what a first start shows."""
-    types = build_tree(library, taxonomy).children
-    return types[0].children[0].doc if types and types[0].children else None
+def _type_order(name: str) -> tuple[bool, str]:
+    return (name == OTHER_DOCUMENTS, name.casefold())
 
 
-def _add_sections(doc_node: Node, doc: Document) -> None:
+def _add_sections(tree: Tree, doc_node: Node, doc: Document) -> None:
     nodes: dict[str | None, Node] = {None: doc_node}
     for section in doc.sections:
         parent = nodes.get(section.parent, doc_node)
-        nodes[section.id] = parent.add(_section_node(doc, section))
-
-
-def _section_node(doc: Document, section: Section) -> Node:
-    return Node(section.heading, NodeKind.SECTION, doc=doc.id, section=section.id)
+        nodes[section.id] = tree._add(
+            parent, Node(section.heading, NodeKind.SECTION, doc=doc.id, section=section.id)
+        )
