@@ -275,6 +275,8 @@ class ContentsPanel(QWidget):
                 self._latest.serial = self._waiting = 0
                 self._show(View(self._full))
         elif text.strip() != self.model.view.text or self._waiting:
+            # A newer key: work on an older filter stops, and its answer is dropped.
+            self._latest.serial = self._waiting = 0
             self._delay.start()
         else:
             self._delay.stop()
