@@ -9,7 +9,7 @@ window's thread: nothing here touches Qt).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -44,13 +44,18 @@ class Node:
     doc: str | None = None
     section: str | None = None
     tooltip: str = ""
-    children: list[Node] = field(default_factory=list)
+    # Most nodes (sections) have none: no list of their own, which for a library of
+    # thousands of documents saves tens of thousands of objects to make and collect.
+    children: Sequence[Node] = ()
     position: int = 0  # among its parent's children, set when added
 
     def add(self, child: Node) -> Node:
         child.parent = self
         child.position = len(self.children)
-        self.children.append(child)
+        if isinstance(self.children, list):
+            self.children.append(child)
+        else:
+            self.children = [child]
         return child
 
     def row(self) -> int:
@@ -111,7 +116,7 @@ class View:
     def root(self) -> Node:
         return self.tree.root
 
-    def children(self, node: Node) -> list[Node]:
+    def children(self, node: Node) -> Sequence[Node]:
         return self.kept.get(id(node), node.children)
 
     def row(self, node: Node) -> int:
