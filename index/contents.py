@@ -153,10 +153,11 @@ def build_contents(library: Library, taxonomy: Taxonomy) -> Tree:
     """The tree of build_tree() with its nodes by key."""
     tree = Tree(Node(""))
     by_type = _by_type(library, taxonomy)
+    type_name = _type_names(taxonomy)
     for name in sorted(by_type, key=_type_order):
         type_node = tree._add(tree.root, Node(name, NodeKind.TYPE))
         for doc in sorted(by_type[name], key=lambda d: d.title.casefold()):
-            also = [taxonomy.describe(t).name for t in doc.meta.cancer_types[1:]]
+            also = [type_name(t) for t in doc.meta.cancer_types[1:]]
             tip = doc.meta.source + (f"\nAlso about: {', '.join(also)}" if also else "")
             doc_node = tree._add(
                 type_node, Node(doc.title, NodeKind.DOCUMENT, doc=doc.id, tooltip=tip.strip())
@@ -218,11 +219,25 @@ def filter_tree(tree: Tree, text: str, stop: Callable[[], bool] | None = None) -
 
 def _by_type(library: Library, taxonomy: Taxonomy) -> dict[str, list[Document]]:
     by_type: dict[str, list[Document]] = {}
+    name = _type_names(taxonomy)
     for doc in library.documents:
         primary = doc.meta.cancer_types[0] if doc.meta.cancer_types else ""
-        name = taxonomy.describe(primary).name if primary else OTHER_DOCUMENTS
-        by_type.setdefault(name, []).append(doc)
+        by_type.setdefault(name(primary) if primary else OTHER_DOCUMENTS, []).append(doc)
     return by_type
+
+
+def _type_names(taxonomy: Taxonomy) -> Callable[[str], str]:
+    """The taxonomy's name for a cancer type as a document gives it, each worked out
+    once (thousands of documents name a few dozen types)."""
+    names: dict[str, str] = {}
+
+    def name(given: str) -> str:
+        known = names.get(given)
+        if known is None:
+            known = names[given] = taxonomy.describe(given).name
+        return known
+
+    return name
 
 
 def _type_order(name: str) -> tuple[bool, str]:
