@@ -9,6 +9,7 @@ window's thread: nothing here touches Qt).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -48,6 +49,7 @@ class Node:
     # thousands of documents saves tens of thousands of objects to make and collect.
     children: Sequence[Node] = ()
     position: int = 0  # among its parent's children, set when added
+    place: int = 0  # in its tree, in the order shown, set when the tree is searched
 
     def add(self, child: Node) -> Node:
         child.parent = self
@@ -84,6 +86,12 @@ class Tree:
 
     root: Node
     nodes: dict[Key, Node] = field(default_factory=dict)
+    _labels: _Labels | None = None  # made for the first filter
+
+    def labels(self) -> _Labels:
+        if self._labels is None:
+            self._labels = _Labels(self.root)
+        return self._labels
 
     def find(self, doc: str, section: str | None = None) -> Node | None:
         """A document (section None) or one of its sections."""
@@ -95,6 +103,48 @@ class Tree:
     def _add(self, parent: Node, child: Node) -> Node:
         self.nodes.setdefault(child.key, parent.add(child))
         return child
+
+
+class _Labels:
+    """Every label of a tree in one text, in the order shown, cased for matching:
+    a filter is one string search (in C), not a call per node (in Python)."""
+
+    SEPARATOR = "\x00"
+
+    def __init__(self, root: Node) -> None:
+        self.order = list(root.walk())
+        for place, node in enumerate(self.order):
+            node.place = place
+        # A node's own and all below it are order[place:ends[place]].
+        self.ends = [0] * len(self.order)
+        for place in range(len(self.order) - 1, -1, -1):
+            children = self.order[place].children
+            self.ends[place] = self.ends[children[-1].place] if children else place + 1
+        folded = [n.label.casefold().replace(self.SEPARATOR, " ") for n in self.order]
+        self.text = self.SEPARATOR.join(folded)
+        self.starts = []
+        at = 0
+        for label in folded:
+            self.starts.append(at)
+            at += len(label) + 1
+
+    def matching(self, needle: str, stop: Callable[[], bool] | None) -> list[Node]:
+        """The nodes whose label holds `needle` (cased for matching), in order."""
+        needle = needle.replace(self.SEPARATOR, " ")
+        found: list[Node] = []
+        if not needle:
+            return found
+        text, starts, order = self.text, self.starts, self.order
+        at = text.find(needle)
+        while at != -1:
+            place = bisect_right(starts, at) - 1
+            found.append(order[place])
+            if stop is not None and len(found) % 2000 == 0 and stop():
+                raise Superseded
+            if place + 1 == len(starts):
+                break
+            at = text.find(needle, starts[place + 1])  # the next label on
+        return found
 
 
 @dataclass(eq=False, repr=False)
@@ -163,6 +213,7 @@ def build_contents(library: Library, taxonomy: Taxonomy) -> Tree:
                 type_node, Node(doc.title, NodeKind.DOCUMENT, doc=doc.id, tooltip=tip.strip())
             )
             _add_sections(tree, doc_node, doc)
+    tree.labels()  # made here, off the window's thread, so the first filter is quick
     return tree
 
 
@@ -181,39 +232,33 @@ def filter_tree(tree: Tree, text: str, stop: Callable[[], bool] | None = None) -
     case), the nodes above them and everything below them. `tree` is left as it is.
     `stop` is asked now and then and raises Superseded when it says the work is no
     longer wanted."""
-    needle = text.casefold()
-    view = View(tree, text)
-    matches, kept, rows = view.matches, view.kept, view.rows
-    count = 0
-
-    def visit(node: Node) -> bool:
-        """Whether the node stays (a node that matches keeps all below it)."""
-        nonlocal count
-        count += 1
-        if stop is not None and count % 2000 == 0 and stop():
-            raise Superseded
-        if needle in node.label.casefold():
-            matches.append(node)
-            _more_matches(node)
-            return True
-        mine = [child for child in node.children if visit(child)]
-        if not mine:
-            return False
-        if len(mine) < len(node.children):
-            kept[id(node)] = mine
+    labels = tree.labels()
+    if stop is not None and stop():
+        raise Superseded
+    matches = labels.matching(text.casefold(), stop)
+    view = View(tree, text, matches)
+    # The kept children of each node that stays without matching, in order: found
+    # by climbing from each match that is not below another (matches come in the
+    # order shown, so children come in their order too).
+    kept: dict[int, tuple[Node, list[Node]]] = {id(tree.root): (tree.root, [])}
+    below_match_until = 0
+    for match in matches:
+        if match.place < below_match_until:
+            continue  # kept with the match above it
+        below_match_until = labels.ends[match.place]
+        child, parent = match, match.parent
+        while parent is not None:
+            mine = kept.get(id(parent))
+            if mine is not None:
+                mine[1].append(child)
+                break
+            kept[id(parent)] = (parent, [child])
+            child, parent = parent, parent.parent
+    for key, (node, children) in kept.items():
+        if len(children) < len(node.children) or node is tree.root:
+            view.kept[key] = children
         # Rows even when all are kept: one of them may have lost some of its own.
-        rows.update((id(child), row) for row, child in enumerate(mine))
-        return True
-
-    def _more_matches(node: Node) -> None:
-        """Matches below a match: all kept, but counted (their places are opened)."""
-        for below in node.walk():
-            if below is not node and needle in below.label.casefold():
-                matches.append(below)
-
-    top = [child for child in tree.root.children if visit(child)]
-    kept[id(tree.root)] = top
-    rows.update((id(child), row) for row, child in enumerate(top))
+        view.rows.update((id(child), row) for row, child in enumerate(children))
     return view
 
 

@@ -111,3 +111,42 @@ def test_the_first_document_is_the_top_of_the_tree() -> None:
     assert first_document(library, taxonomy) == top.doc == "clinic/leaflet-00001"
     empty = type(library)(library.roots, [])
     assert first_document(empty, taxonomy) is None
+
+
+def plain_filter(tree_root: Node, needle: str) -> tuple[list[Node], list[Node]]:
+    """What a filter must show and match, worked out the slow, obvious way: a node
+    stays if it matches, is below a match, or has a match below it."""
+    needle = needle.casefold()
+    matches = [n for n in tree_root.walk() if n is not tree_root and needle in n.label.casefold()]
+    kept: list[Node] = []
+
+    def visit(node: Node, below_match: bool) -> bool:
+        here = below_match or needle in node.label.casefold()
+        stays = False
+        for child in node.children:
+            at = len(kept)
+            kept.append(child)
+            if visit(child, here):
+                stays = True
+            else:
+                del kept[at:]
+        return here or stays
+
+    visit(tree_root, False)
+    return kept, matches
+
+
+@pytest.mark.parametrize(
+    "text", ["zanubrutinib", "side eff", "leaflet 0001", "E", "cancer", "ts", "z", "nothing at all"]
+)
+def test_a_filter_shows_and_matches_what_the_plain_rule_says(text: str) -> None:
+    library, taxonomy = big_library(400)
+    tree = build_contents(library, taxonomy)
+    view = filter_tree(tree, text)
+    kept, matches = plain_filter(tree.root, text)
+    assert shown(view) == kept
+    assert view.matches == matches
+    assert_rows_and_parents_agree(view)
+    assert {id(n) for n in kept} == {
+        id(n) for n in tree.root.walk() if n is not tree.root and view.shows(n)
+    }
