@@ -3,8 +3,9 @@
 The window's Contents tab and the home page show it; a first start opens the
 document at its top. A library of thousands of documents makes a tree of tens of
 thousands of nodes, so each node knows its own row, a tree finds a node by its
-key through a dict, and a filtered tree is a copy made in one pass (off the
-window's thread: nothing here touches Qt).
+key through a dict, and a filter is a view of the tree (nothing copied) found by
+one string search over all labels. Nothing here touches Qt: the window builds and
+filters trees off its own thread.
 """
 
 from __future__ import annotations
@@ -66,10 +67,6 @@ class Node:
     @property
     def key(self) -> Key:
         return (self.doc, self.section) if self.doc is not None else (None, self.label)
-
-    def copy(self) -> Node:
-        """The same entry without its place in a tree or its children."""
-        return Node(self.label, self.kind, None, self.doc, self.section, self.tooltip)
 
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, in the order they are shown."""
