@@ -124,8 +124,9 @@ class Session:
 
     def first_document(self) -> str | None:
         """The document at the top of the contents: what a first start shows."""
-        types = self.tree().children
-        return types[0].children[0].doc if types and types[0].children else None
+        from index.contents import first_document
+
+        return first_document(self.library, self.taxonomy)
 
     def watch_list(self) -> list[str]:
         """The clinic's folders (not the bundled one, which never changes), every

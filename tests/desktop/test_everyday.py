@@ -329,6 +329,7 @@ def test_empty_filters_say_nothing_matches(qtbot: QtBot, window: MainWindow) -> 
     window.show_tab(0)
     qtbot.keyClicks(window.contents.filter, "zebrafish")
     note = window.contents.nothing
+    qtbot.waitUntil(lambda: note.isVisibleTo(window))
     assert note.isVisibleTo(window) and "Nothing matches “zebrafish”" in note.text()
     window.contents.filter.clear()
     assert not note.isVisibleTo(window)

@@ -71,19 +71,20 @@ def test_the_contents_panel_files_documents_under_their_cancer_type(
     make_application()
     panel = ContentsPanel()
     qtbot.addWidget(panel)
-    panel.set_library(small_session.library, small_session.taxonomy)
+    with qtbot.waitSignal(panel.updated):
+        panel.set_library(small_session.library, small_session.taxonomy)
     model = panel.model
     types = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert types == ["Stomach cancer", "Other documents"]
     first = model.index(0, 0)
     assert model.index(0, 0, first).data(DOC_ROLE) == "port"
-    panel.filter.setText("infection")
-    proxy = panel.proxy
+    with qtbot.waitSignal(panel.updated):
+        panel.filter.setText("infection")
     visible = []
 
     def walk(parent: QModelIndex) -> None:
-        for row in range(proxy.rowCount(parent)):
-            index = proxy.index(row, 0, parent)
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
             visible.append(index.data())
             walk(index)
 
@@ -127,7 +128,8 @@ def test_titles_are_shown_as_written_never_as_markup(qtbot: QtBot, tmp_path: Pat
     session = open_session([folder], bundled=False, index_dir=tmp_path / "ix")
     panel = ContentsPanel()
     qtbot.addWidget(panel)
-    panel.set_library(session.library, session.taxonomy)
+    with qtbot.waitSignal(panel.updated):
+        panel.set_library(session.library, session.taxonomy)
     doc_row = panel.model.index(0, 0, panel.model.index(0, 0))
     tip = doc_row.data(Qt.ItemDataRole.ToolTipRole)
     assert "<img" not in tip and "&lt;img" in tip
