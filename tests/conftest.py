@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -28,6 +30,14 @@ def _user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ONCOREF_SYSTEM_DATA_DIR", str(tmp_path / "system-data"))
     # The computer's own settings for everyone (shared-computer mode) are not read.
     monkeypatch.setenv("ONCOREF_SYSTEM_CONFIG", str(tmp_path / "system" / "OncoRef.ini"))
+
+
+@pytest.fixture(autouse=True)
+def _collector_thawed() -> Iterator[None]:
+    """A window keeps its library out of the collector's way (gc.freeze); between
+    tests everything is collectable again."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

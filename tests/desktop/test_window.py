@@ -374,6 +374,29 @@ def test_edits_to_a_document_with_an_upper_case_suffix_are_picked_up(
     assert "Eating well after surgery" in [label for label, _, _ in tree_rows(window)]
 
 
+def test_the_library_is_kept_from_the_collector_and_a_reload_lets_go_of_the_old_one(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    import gc
+    import weakref
+
+    folder = tmp_path / "clinic"
+    diet = write(folder / "diet.md", "---\ntitle: Eating well\n---\nSmall meals.\n")
+    settings.folders = [folder]
+    window = open_window(qtbot, settings, tmp_path / "index", watch_delay_ms=50)
+    assert window.session is not None
+    old = window.session.library.get("diet")
+    assert old is not None and gc.is_tracked(old.meta)
+    frozen = gc.get_freeze_count()
+    assert frozen > 1000  # the objects made until the library was searchable
+    gone = weakref.ref(old)
+    del old
+    with qtbot.waitSignal(window.library_changed, timeout=20000):
+        write(diet, "---\ntitle: Eating well after surgery\n---\nSmall meals, often.\n")
+    qtbot.waitUntil(lambda: gone() is None, timeout=20000)
+    assert window.session.library.get("diet").title == "Eating well after surgery"
+
+
 def test_size_zoom_and_last_section_are_remembered(
     qtbot: QtBot, settings: Settings, shared_index: Path
 ) -> None:
