@@ -633,6 +633,7 @@ def test_a_folder_deleted_or_unreadable_during_a_reload_is_a_problem(
     watch = session.watch_list()  # the folder above the one gone, to see it come back
     assert watch == [str(tmp_path), str(staying), *(str(staying / f"s{n}.md") for n in range(5))]
     assert session.search("stomach").hits
+    session.close()  # its index's files, before the session is replaced
 
     real_scandir = os.scandir
 
