@@ -549,6 +549,7 @@ class MainWindow(QMainWindow):
 
         on_close(self)  # bookmarks: on a shared computer, history is removed
         self.settings.sync()
+        self.watcher.stop()
         self.worker_thread.stop()
         super().closeEvent(event)
 

@@ -132,7 +132,10 @@ class Session:
         """The clinic's folders (not the bundled one, which never changes), every
         folder below them and every document and sidecar in them: a change to any
         of them means the library must be read again. For a folder that is missing,
-        the nearest folder above it."""
+        the folder itself and the nearest folder above it.
+
+        The watcher watches the folders among them and compares the size and
+        modification time of all of them every few seconds (index.stamps)."""
         from index import formats
         from index.library import walk_entries
 
@@ -141,6 +144,7 @@ class Session:
             if not root.is_dir():
                 # Gone (or not there yet): watch the nearest folder above it that is
                 # there, so that the folder coming back is seen.
+                paths.append(str(root))
                 above = next((p for p in root.parents if p.is_dir()), None)
                 if above is not None:
                     paths.append(str(above))
