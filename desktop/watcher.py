@@ -33,6 +33,10 @@ from index.stamps import StatPass
 STAT_INTERVAL_MS = 2000
 # After a slow pass, the pass thread rests this many times as long before the next.
 REST_FACTOR = 4
+# Within a pass, a short sleep every so many paths hands Python's interpreter lock to
+# the window's thread (otherwise it may wait a switch interval, 5 ms, each time).
+YIELD_EVERY = 100
+YIELD_S = 0.0005
 # Folder watches are added a few at a time, for at most this long per turn of the
 # window's event loop (each costs 10 to 40 us on a local disk, a round trip on a share).
 ADD_BUDGET_S = 0.005
@@ -148,6 +152,7 @@ class _StatThread:
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self._asked = 0
 
     def watch(self, generation: int, paths: list[str]) -> None:
         with self._lock:
@@ -180,6 +185,10 @@ class _StatThread:
         return True
 
     def _interrupted(self) -> bool:
+        """Asked between two paths of a pass: whether to end it."""
+        self._asked += 1
+        if self._asked % YIELD_EVERY == 0:
+            time.sleep(YIELD_S)
         return self._stopped.is_set() or self._next is not None
 
     def _run(self) -> None:
