@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
@@ -164,3 +165,15 @@ def test_a_slow_share_never_holds_the_window(
     began = time.monotonic()
     w.stop()
     assert time.monotonic() - began < 0.05
+
+
+def test_a_watcher_deleted_ends_its_stat_pass_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    before = set(threading.enumerate())
+    doc = write(tmp_path / "clinic" / "diet.md", "# Diet\n\nSmall meals.\n")
+    w = LibraryWatcher(50, interval_ms=INTERVAL_MS)
+    w.watch([str(doc.parent), str(doc)])
+    qtbot.waitUntil(lambda: w.watched_folders() == [str(doc.parent)], timeout=5000)
+    (passes,) = [t for t in threading.enumerate() if t not in before]
+    assert passes.name == "library stat pass" and passes.is_alive()
+    shiboken6.delete(w)  # as when the window that owns it is deleted
+    qtbot.waitUntil(lambda: not passes.is_alive(), timeout=3000)
