@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from pytestqt.qtbot import QtBot
 
 import index.stamps
 from desktop import watcher as watcher_module
+from desktop.settings import Settings
 from desktop.watcher import LibraryWatcher
 from tests.conftest import write
+from tests.desktop.test_window import open_window, tree_rows
 from tests.index.test_stamps import library
 
 INTERVAL_MS = 50
@@ -178,3 +180,24 @@ def test_a_watcher_deleted_ends_its_stat_pass_thread(qtbot: QtBot, tmp_path: Pat
     assert passes.name == "library stat pass" and passes.is_alive()
     shiboken6.delete(w)  # as when the window that owns it is deleted
     qtbot.waitUntil(lambda: not passes.is_alive(), timeout=3000)
+
+
+def test_the_window_reads_the_library_again_only_when_a_file_changed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "clinic"
+    paths = library(folder, 200)
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.folders = [folder]
+    window = open_window(qtbot, settings, tmp_path / "index", watch_delay_ms=50)
+    qtbot.waitUntil(lambda: set(window.watcher.watched()) == set(paths), timeout=5000)
+    reads: list[int] = []
+    window.library_changed.connect(lambda: reads.append(1))
+    qtbot.wait(6 * watcher_module.STAT_INTERVAL_MS)  # several passes, nothing changed
+    assert reads == []
+    last = folder / "part01" / "doc0199.md"
+    with qtbot.waitSignal(window.library_changed, timeout=10000):
+        last.write_bytes(b"# Eating well after surgery\n\nSmall meals, often.\n")  # in place
+    assert "Eating well after surgery" in [label for label, _, _ in tree_rows(window)]
+    qtbot.wait(4 * watcher_module.STAT_INTERVAL_MS)
+    assert reads == [1]
