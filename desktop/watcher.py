@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 
-from index.stamps import StatPass
+from index.stamps import Stamp, StatPass
 
 # How often the stat pass runs (from the end of one pass to the start of the next).
 STAT_INTERVAL_MS = 2000
@@ -76,13 +76,14 @@ class LibraryWatcher(QObject):
         self._passes = _StatThread(self._relay, interval / 1000)
         self.destroyed.connect(self._passes.stop)
 
-    def watch(self, paths: Sequence[str]) -> None:
+    def watch(self, paths: Sequence[str], seen: Mapping[str, Stamp] | None = None) -> None:
         """Follow these paths (documents, sidecars, folders) instead of those before.
-        The disk is not read here: the pass thread stamps them, then says which are
-        folders to watch."""
+        `seen`: their stamps when the library was read (Session.read_stamps), so
+        that a change since then is seen. The disk is not read here: the pass
+        thread stamps them, then says which are folders to watch."""
         self._generation += 1
         self._paths = list(paths)
-        self._passes.watch(self._generation, self._paths)
+        self._passes.watch(self._generation, self._paths, dict(seen or {}))
 
     def watched(self) -> list[str]:
         """The paths followed (by the stat pass, and by a folder watch when a folder)."""
@@ -148,15 +149,15 @@ class _StatThread:
         self._relay = relay
         self._interval = interval
         self._lock = threading.Lock()
-        self._next: tuple[int, list[str]] | None = None
+        self._next: tuple[int, list[str], dict[str, Stamp]] | None = None
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._asked = 0
 
-    def watch(self, generation: int, paths: list[str]) -> None:
+    def watch(self, generation: int, paths: list[str], seen: dict[str, Stamp]) -> None:
         with self._lock:
-            self._next = (generation, paths)
+            self._next = (generation, paths, seen)
             if self._thread is None and not self._stopped.is_set():
                 self._thread = threading.Thread(
                     target=self._run, name="library stat pass", daemon=True
@@ -199,8 +200,11 @@ class _StatThread:
             with self._lock:
                 latest, self._next = self._next, None
             if latest is not None:
-                generation, paths = latest
-                current = StatPass(paths, current.known() if current is not None else None)
+                # Compared with what the library read where it says, else with what
+                # the last pass saw.
+                generation, paths, seen = latest
+                known = current.known() if current is not None else {}
+                current = StatPass(paths, {**known, **seen})
             if current is None:
                 self._wake.wait()
                 continue

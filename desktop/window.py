@@ -409,8 +409,8 @@ class MainWindow(QMainWindow):
     def _failed(self, message: str) -> None:
         self.status.failed(message)
 
-    def _watch(self, paths: list[str]) -> None:
-        self.watcher.watch(paths)
+    def _watch(self, paths: list[str], seen: dict[str, tuple[int, int]]) -> None:
+        self.watcher.watch(paths, seen)
 
     def show_problems(self) -> None:
         if self.problems_dialog is None:

@@ -160,6 +160,21 @@ class Session:
             paths += [str(store) for store in pack_stores() if store.is_dir()]
         return paths
 
+    def read_stamps(self) -> dict[str, tuple[int, int]]:
+        """Size and modification time of each of the clinic's documents and of its
+        sidecar (index.stamps.GONE when it had none) as they were when read: the
+        watcher compares the files with these, so that a file changed after it was
+        read, before the watch list was made, is still seen."""
+        from index.formats import sidecar_for
+
+        stamps: dict[str, tuple[int, int]] = {}
+        for doc in self.library.documents:
+            if doc.bundled or doc.pack is not None or len(doc.stamp) != 4:
+                continue
+            stamps[str(doc.path)] = (doc.stamp[0], doc.stamp[1])
+            stamps[str(sidecar_for(doc.path))] = (doc.stamp[2], doc.stamp[3])
+        return stamps
+
     # -- searching ----------------------------------------------------------------
 
     def searcher(

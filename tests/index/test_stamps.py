@@ -107,3 +107,23 @@ def test_the_bundled_folder_is_never_watched(bundled_session: Session) -> None:
     assert bundled_session.bundled_root is not None
     bundled = str(bundled_session.bundled_root)
     assert not [p for p in bundled_session.watch_list() if p.startswith(bundled)]
+
+
+def test_a_file_changed_after_it_was_read_and_before_watching_is_seen(tmp_path: Path) -> None:
+    folder = tmp_path / "clinic"
+    diet = write(folder / "diet.md", "# Diet\n\nSmall meals.\n")
+    write(folder / "port.md", "# Port\n\nFlush it.\n")
+    write(folder / "port.meta.yaml", "title: Caring for your port\n")
+    session = open_session([folder], bundled=False, index_dir=tmp_path / "ix", packs=False)
+    read = session.read_stamps()
+    assert read[str(folder / "diet.meta.yaml")] == GONE  # it has none
+    assert StatPass(session.watch_list(), read).run() == []  # nothing changed since
+    diet.write_text("# Diet\n\nSmall meals, often.\n", encoding="utf-8")
+    write(folder / "diet.meta.yaml", "title: Eating well\n")
+    listed = session.watch_list()  # made after the changes
+    # Documents and sidecars are compared with how they were read (folders with how
+    # this list first finds them).
+    assert sorted(StatPass(listed, read).run()) == [
+        str(folder / "diet.md"),
+        str(folder / "diet.meta.yaml"),
+    ]
