@@ -115,6 +115,23 @@ def test_a_folder_the_system_will_not_watch_is_still_followed(
         doc.write_text("# Port\n\nFlush it every month.\n", encoding="utf-8")
 
 
+def test_a_file_changed_since_the_library_read_it_fires_changed(
+    qtbot: QtBot, tmp_path: Path, watchers: list[LibraryWatcher]
+) -> None:
+    doc = write(tmp_path / "clinic" / "diet.md", "# Diet\n\nSmall meals.\n")
+    port = write(tmp_path / "clinic" / "port.md", "# Port\n\nFlush it.\n")
+    when_read = {str(p): index.stamps.stamp(str(p))[0] for p in (doc, port)}
+    doc.write_text("# Diet\n\nSmall meals, often.\n", encoding="utf-8")  # before watching
+    w = LibraryWatcher(50, interval_ms=INTERVAL_MS)
+    watchers.append(w)
+    fired: list[int] = []
+    w.changed.connect(lambda: fired.append(1))
+    w.watch([str(doc.parent), str(doc), str(port)], when_read)
+    qtbot.waitUntil(lambda: fired == [1], timeout=3000)
+    qtbot.wait(10 * INTERVAL_MS)
+    assert fired == [1]
+
+
 def test_no_stat_pass_runs_on_the_window_thread_and_nothing_fires_when_nothing_changed(
     qtbot: QtBot, tmp_path: Path, watchers: list[LibraryWatcher], monkeypatch: pytest.MonkeyPatch
 ) -> None:
