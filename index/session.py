@@ -165,14 +165,15 @@ class Session:
         sidecar (index.stamps.GONE when it had none) as they were when read: the
         watcher compares the files with these, so that a file changed after it was
         read, before the watch list was made, is still seen."""
-        from index.formats import sidecar_for
+        from index.library import _sidecar_name  # the loader's own rule, on text
 
         stamps: dict[str, tuple[int, int]] = {}
         for doc in self.library.documents:
             if doc.bundled or doc.pack is not None or len(doc.stamp) != 4:
                 continue
-            stamps[str(doc.path)] = (doc.stamp[0], doc.stamp[1])
-            stamps[str(sidecar_for(doc.path))] = (doc.stamp[2], doc.stamp[3])
+            path = str(doc.path)
+            stamps[path] = (doc.stamp[0], doc.stamp[1])
+            stamps[_sidecar_name(path)] = (doc.stamp[2], doc.stamp[3])
         return stamps
 
     # -- searching ----------------------------------------------------------------
