@@ -4,7 +4,8 @@ A file's stamp is its size and modification time in nanoseconds; a folder's is
 its modification time alone (a folder's size means nothing from one file system
 to another), and it changes when an entry in it is added, removed or renamed.
 A path that cannot be read has the stamp GONE. The start-up snapshot's
-fingerprint uses the same definition.
+fingerprint and the loader's stamp of each document use the same definition
+(tests/index/test_stamps.py holds them to it).
 
 A StatPass compares the stamps of a list of paths (the session's watch list)
 pass by pass, so that an edit to any of them is seen without a watch per file:
