@@ -412,8 +412,8 @@ class MainWindow(QMainWindow):
     def _failed(self, message: str) -> None:
         self.status.failed(message)
 
-    def _watch(self, paths: list[str]) -> None:
-        self.watcher.watch(paths)
+    def _watch(self, paths: list[str], seen: dict[str, tuple[int, int]]) -> None:
+        self.watcher.watch(paths, seen)
 
     def show_problems(self) -> None:
         if self.problems_dialog is None:
@@ -552,6 +552,7 @@ class MainWindow(QMainWindow):
 
         on_close(self)  # bookmarks: on a shared computer, history is removed
         self.settings.sync()
+        self.watcher.stop()
         self.worker_thread.stop()
         super().closeEvent(event)
 

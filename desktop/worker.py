@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 class SessionWorker(QObject):
     opened = Signal(object, dict)  # Session, {doc id: first page HTML}
-    watching = Signal(list)  # the paths whose change means the library must be read again
+    # The paths whose change means the library must be read again, and their stamps
+    # when read ({path: (size, mtime_ns)}).
+    watching = Signal(list, object)
     indexed = Signal(object)  # Session, now searchable
     progress = Signal(str)
     results = Signal(int, object)  # serial, SearchResult
@@ -92,7 +94,7 @@ class SessionWorker(QObject):
         if session is None or QThread.currentThread().isInterruptionRequested():
             return
         try:
-            self.watching.emit(session.watch_list())
+            self.watching.emit(session.watch_list(), session.read_stamps())
         except Exception as exc:  # a folder that cannot be walked only costs watching
             self.progress.emit(f"Changes to the library folders are not followed: {exc}")
         import index.render.document  # noqa: F401  (so the window's first use does not wait)

@@ -132,7 +132,10 @@ class Session:
         """The clinic's folders (not the bundled one, which never changes), every
         folder below them and every document and sidecar in them: a change to any
         of them means the library must be read again. For a folder that is missing,
-        the nearest folder above it."""
+        the folder itself and the nearest folder above it.
+
+        The watcher watches the folders among them and compares the size and
+        modification time of all of them every few seconds (index.stamps)."""
         from index import formats
         from index.library import walk_entries
 
@@ -141,6 +144,7 @@ class Session:
             if not root.is_dir():
                 # Gone (or not there yet): watch the nearest folder above it that is
                 # there, so that the folder coming back is seen.
+                paths.append(str(root))
                 above = next((p for p in root.parents if p.is_dir()), None)
                 if above is not None:
                     paths.append(str(above))
@@ -155,6 +159,22 @@ class Session:
             # replaces the list of installed packs in these folders.
             paths += [str(store) for store in pack_stores() if store.is_dir()]
         return paths
+
+    def read_stamps(self) -> dict[str, tuple[int, int]]:
+        """Size and modification time of each of the clinic's documents and of its
+        sidecar (index.stamps.GONE when it had none) as they were when read: the
+        watcher compares the files with these, so that a file changed after it was
+        read, before the watch list was made, is still seen."""
+        from index.library import _sidecar_name  # the loader's own rule, on text
+
+        stamps: dict[str, tuple[int, int]] = {}
+        for doc in self.library.documents:
+            if doc.bundled or doc.pack is not None or len(doc.stamp) != 4:
+                continue
+            path = str(doc.path)
+            stamps[path] = (doc.stamp[0], doc.stamp[1])
+            stamps[_sidecar_name(path)] = (doc.stamp[2], doc.stamp[3])
+        return stamps
 
     # -- searching ----------------------------------------------------------------
 

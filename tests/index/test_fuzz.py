@@ -630,8 +630,13 @@ def test_a_folder_deleted_or_unreadable_during_a_reload_is_a_problem(
     ids = sorted(d.id for d in session.library.documents)
     assert ids == ["s0", "s1", "s2", "s3", "s4", "sub/g0"]
     assert any("g1.md" in str(p.path) for p in session.library.problems)
-    watch = session.watch_list()  # the folder above the one gone, to see it come back
-    assert watch == [str(tmp_path), str(staying), *(str(staying / f"s{n}.md") for n in range(5))]
+    watch = session.watch_list()  # the one gone and the folder above, to see it come back
+    assert watch == [
+        str(going),
+        str(tmp_path),
+        str(staying),
+        *(str(staying / f"s{n}.md") for n in range(5)),
+    ]
     assert session.search("stomach").hits
     session.close()  # its index's files, before the session is replaced
 
