@@ -86,7 +86,7 @@ def load_library(
                     )
                 )
                 continue
-            sidecar = _sidecar_name(name)
+            sidecar = sidecar_name(name)
             stamp = _stamp(name) + _stamp(sidecar)
             known = earlier.get(name)
             document: Document | None
@@ -147,7 +147,7 @@ def _stamp(name: str) -> tuple[int, int]:
     return (info.st_size, info.st_mtime_ns)
 
 
-def _sidecar_name(name: str) -> str:
+def sidecar_name(name: str) -> str:
     """formats.sidecar_for, on the path as text."""
     folder, base = os.path.split(name)
     return os.path.join(folder, os.path.splitext(base)[0] + formats.SIDECAR_SUFFIX)

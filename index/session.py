@@ -165,7 +165,7 @@ class Session:
         sidecar (index.stamps.GONE when it had none) as they were when read: the
         watcher compares the files with these, so that a file changed after it was
         read, before the watch list was made, is still seen."""
-        from index.library import _sidecar_name  # the loader's own rule, on text
+        from index.library import sidecar_name
 
         stamps: dict[str, tuple[int, int]] = {}
         for doc in self.library.documents:
@@ -173,7 +173,7 @@ class Session:
                 continue
             path = str(doc.path)
             stamps[path] = (doc.stamp[0], doc.stamp[1])
-            stamps[_sidecar_name(path)] = (doc.stamp[2], doc.stamp[3])
+            stamps[sidecar_name(path)] = (doc.stamp[2], doc.stamp[3])
         return stamps
 
     # -- searching ----------------------------------------------------------------
