@@ -29,6 +29,7 @@ import yaml
 from benchmarks.common import MEDQUAD, medquad_questions
 from index.glossary import load_glossary
 from index.library import load_library
+from index.model import SearchHit
 from index.paths import bundled_library_dir
 from index.search.searcher import Searcher
 from index.search.store import IndexStore
@@ -61,6 +62,36 @@ def document_ceiling(places: dict[str, set[tuple[str, str]]]) -> float:
                 count[doc] += 1
         best += max(count.values())
     return best / len(rows)
+
+
+def question_scores(
+    searcher: Searcher, row: dict[str, str], places: dict[str, set[tuple[str, str]]]
+) -> tuple[list[SearchHit], int | None, dict[str, float]]:
+    """One MedQuAD question: its top ten hits, the rank of the first right section,
+    and its scores (section hit@1, hit@3, MRR@10; document hit@1)."""
+    hits = searcher.search(row["question"], limit=10, prefix=False).hits
+    good = places[row["qid"]]
+    good_docs = {d for d, _ in good}
+    ranks = [i for i, h in enumerate(hits, 1) if (h.doc, h.heading) in good]
+    rank = ranks[0] if ranks else None
+    scores = {
+        "section_hit@1": float(rank == 1),
+        "section_hit@3": float(rank is not None and rank <= 3),
+        "section_mrr@10": 1.0 / rank if rank else 0.0,
+        "document_hit@1": float(bool(hits) and hits[0].doc in good_docs),
+    }
+    return hits, rank, scores
+
+
+def medquad_scores(searcher: Searcher) -> dict[str, float]:
+    """The mean scores of all MedQuAD questions (see question_scores)."""
+    places = correct_places()
+    questions = medquad_questions()
+    totals: dict[str, float] = defaultdict(float)
+    for row in questions:
+        for key, value in question_scores(searcher, row, places)[2].items():
+            totals[key] += value
+    return {key: round(value / len(questions), 4) for key, value in sorted(totals.items())}
 
 
 LAY_QUESTIONS = Path(__file__).with_name("lay_questions.yaml")
@@ -113,17 +144,7 @@ def main() -> int:
         searcher = Searcher(ix, load_synonyms()[0], load_glossary()[0], taxonomy)
         questions = medquad_questions(args.limit_questions)
         for row in questions:
-            hits = searcher.search(row["question"], limit=10, prefix=False).hits
-            good = places[row["qid"]]
-            good_docs = {d for d, _ in good}
-            ranks = [i for i, h in enumerate(hits, 1) if (h.doc, h.heading) in good]
-            rank = ranks[0] if ranks else None
-            scores = {
-                "section_hit@1": float(rank == 1),
-                "section_hit@3": float(rank is not None and rank <= 3),
-                "section_mrr@10": 1.0 / rank if rank else 0.0,
-                "document_hit@1": float(bool(hits) and hits[0].doc in good_docs),
-            }
+            hits, rank, scores = question_scores(searcher, row, places)
             for key, value in scores.items():
                 totals[key] += value
                 by_type[row["qtype"]][key] += value

@@ -17,6 +17,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from functools import partial
 from pathlib import Path
 
@@ -46,11 +47,23 @@ def fts5_build(library: Library) -> tuple[sqlite3.Connection, float]:
     return db, time.perf_counter() - start
 
 
-def fts5_query(db: sqlite3.Connection, text: str, limit: int) -> list[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
+def fts5_query(
+    db: sqlite3.Connection,
+    text: str,
+    limit: int,
+    stop_words: Collection[str] = (),
+    prefix: bool = False,
+) -> list[tuple[str, ...]]:
+    """The sections that hold any of the words, best first, with a snippet. Words in
+    `stop_words` are left out (as Whoosh's analyser does); with `prefix`, the last
+    word is still being typed and matches any word it starts."""
+    words = [w for w in re.findall(r"\w+", text.lower()) if w not in stop_words]
     if not words:
         return []
-    match = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
+    quoted = ['"' + w.replace('"', "") + '"' for w in words]
+    if prefix:
+        quoted[-1] += "*"
+    match = " OR ".join(quoted)
     return db.execute(
         "SELECT doc, section, snippet(s, 4, '<b>', '</b>', ' … ', 24) FROM s WHERE s MATCH ?"
         " ORDER BY bm25(s, 3.0, 2.5, 1.0) LIMIT ?",
