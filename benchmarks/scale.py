@@ -15,7 +15,7 @@ For each size, with scratch cache, settings and data folders (never the user's):
   restart; the snapshot's size;
 * the command line, process start to first answer, as a ratio to the same search
   of the bundled library alone;
-* question search over 200 MedQuAD questions and search as each key is typed
+* question search over 200 MedQuAD questions (taken evenly) and search as each key is typed
   (prefixes of the questions, 3-letter ones apart), against SQLite FTS5 over the
   same sections in the same run (stop words out);
 * the real window (offscreen): key press to results drawn (debounce included),
@@ -282,6 +282,14 @@ def command_line(folder: Path, env: dict[str, str], runs: int) -> dict[str, Any]
 # -- searching (in this process) -------------------------------------------------
 
 
+def spread_questions(count: int) -> list[str]:
+    """`count` MedQuAD questions taken evenly through the list (which goes document
+    by document), so that they ask about many cancers."""
+    rows = medquad_questions()
+    step = max(1, len(rows) // count)
+    return [row["question"] for row in rows[::step][:count]]
+
+
 def typed_prefixes(questions: list[str], limit: int) -> tuple[list[str], list[str]]:
     """What the search box holds as the questions are typed: each word cut at 3 and
     5 letters and whole, after the words before it; the first `limit` different ones,
@@ -303,7 +311,7 @@ def search_latency(session: Any, keystrokes: int, questions: int) -> dict[str, A
 
     from benchmarks.search_latency import fts5_build, fts5_query
 
-    asked = [q["question"] for q in medquad_questions(questions)]
+    asked = spread_questions(questions)
     session.search(asked[0], limit=10, prefix=False)  # warm, as the window does
     ours = [timed(partial(session.search, q, limit=10, prefix=False))[0] for q in asked]
     prefixes, three = typed_prefixes(asked, keystrokes)
@@ -466,7 +474,7 @@ def window_probe(folder: Path, typed: int, out: Path) -> None:
         box = parts["search_box"]
         box.setFocus()
         keys = 0
-        for question in [q["question"] for q in medquad_questions(typed)]:
+        for question in spread_questions(typed):
             pressed.clear()  # questions may begin alike: each is timed on its own
             answered.clear()
             beat.set_phase("typing")
