@@ -56,7 +56,7 @@ from benchmarks.common import MEDQUAD, ROOT, medquad_questions, summary_ms, time
 from benchmarks.startup import BARE_WINDOW
 from benchmarks.startup import timed as timed_process
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 17
 QUESTIONS = 200
 CLI_QUERY = "gleevec side effects"
@@ -138,6 +138,9 @@ def _made_up(number: int, sources: list[Source], rng: random.Random) -> tuple[st
         if donor is not base:
             text = text.replace(donor.focus, name).replace(donor.focus.lower(), name.lower())
         lines += [f"## {heading}", "", text, ""]
+    if len(lines) == 2:  # every section was left out: the first one is kept as it is
+        heading, paragraphs = base.sections[0]
+        lines += [f"## {heading}", "", "\n\n".join(paragraphs), ""]
     front = dict(base.front)
     front["title"] = title
     front["cancerTypes"] = types
