@@ -445,6 +445,7 @@ def window_probe(folder: Path, typed: int, out: Path) -> None:
     pressed: dict[str, float] = {}  # the search box's text: when the key making it was pressed
     answered: dict[str, float] = {}  # the same: when its results were drawn
     latencies: list[float] = []
+    slowest: list[tuple[float, str]] = []  # ms, the search box's text
     waiting: list[str] = []  # results arrived, not drawn yet
 
     class Drawn(QObject):
@@ -455,6 +456,7 @@ def window_probe(folder: Path, typed: int, out: Path) -> None:
                     if text in pressed and text not in answered:
                         answered[text] = now
                         latencies.append((now - pressed[text]) * 1000)
+                        slowest.append((latencies[-1], text))
                 waiting.clear()
             return False
 
@@ -502,6 +504,7 @@ def window_probe(folder: Path, typed: int, out: Path) -> None:
             "keys": keys,
             "key_interval_ms": KEY_INTERVAL_MS,
             "results_drawn": len(latencies),
+            "slowest_ms": [[round(ms), text] for ms, text in sorted(slowest)[-4:]],
             "key_to_drawn_median_ms": round(statistics.median(ordered), 1) if ordered else None,
             "key_to_drawn_p95_ms": round(ordered[round(0.95 * (len(ordered) - 1))], 1)
             if ordered
@@ -685,10 +688,10 @@ class Plan:
 def plan(size: int) -> Plan:
     if size <= 1000:
         return Plan(
-            restarts=5, edits=2, cli_runs=2, questions=QUESTIONS, keystrokes=150, typed_questions=3
+            restarts=5, edits=2, cli_runs=2, questions=QUESTIONS, keystrokes=150, typed_questions=5
         )
     return Plan(
-        restarts=3, edits=1, cli_runs=1, questions=QUESTIONS, keystrokes=100, typed_questions=3
+        restarts=3, edits=1, cli_runs=1, questions=QUESTIONS, keystrokes=100, typed_questions=5
     )
 
 
