@@ -9,6 +9,7 @@ never changed under it by another thread.
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -380,6 +381,14 @@ class Session:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+
+    def __del__(self) -> None:
+        # The index's files are open while a searcher is: a session that nobody
+        # closed closes them when it goes, as a file object does.
+        searcher = self.__dict__.get("_searcher")
+        if searcher is not None:
+            with contextlib.suppress(Exception):
+                searcher.close()
 
 
 def library_roots(
