@@ -199,6 +199,7 @@ class Searcher:
             segments = [leaf for i in self.indexes for leaf, _ in i.reader().leaf_readers()]
             self._searcher = searching.Searcher(MultiReader(segments))
         self._analyzer = StemmingAnalyzer()
+        self._completed: dict[str, list[str]] = {}  # by prefix: see _completions
 
     def close(self) -> None:
         self._searcher.close()
@@ -369,10 +370,16 @@ class Searcher:
         """The index terms of the PREFIX_WORDS words of the library that start with
         `prefix` and are in the most sections (the words are read unstemmed, so that
         "radiati" finds "radiation", indexed as "radiat")."""
-        words = self._searcher.reader().iter_prefix("words", prefix)
-        common = heapq.nlargest(PREFIX_WORDS, ((i.doc_frequency(), w) for w, i in words))
-        found = (w.decode("utf-8") if isinstance(w, bytes) else w for _, w in common)
-        return list(dict.fromkeys(t.text for w in found for t in self._analyzer(w)))
+        if prefix not in self._completed:
+            words = self._searcher.reader().iter_prefix("words", prefix)
+            common = heapq.nlargest(PREFIX_WORDS, ((i.doc_frequency(), w) for w, i in words))
+            found = (w.decode("utf-8") if isinstance(w, bytes) else w for _, w in common)
+            if len(self._completed) > 1000:
+                self._completed.clear()
+            self._completed[prefix] = list(
+                dict.fromkeys(t.text for w in found for t in self._analyzer(w))
+            )
+        return self._completed[prefix]
 
     def _build(self, units: list[_Unit]) -> Q.Query | None:
         wanted = [q for u in units if not u.exclude and (q := self._unit_query(u)) is not None]
@@ -477,11 +484,12 @@ class Searcher:
         return hits, marked
 
     def _having(self, units: list[_Unit], docnums: list[int]) -> list[set[int]]:
-        """For each unit, which of these sections (numbers in the index) it matches:
-        each unit's own query is moved to just these sections, so a common word costs
-        no more than a rare one."""
+        """For each unit, which of these sections (numbers in the index) have any of its
+        words, in any field (or, for the word being typed, one of its completions).
+        Each unit's words are looked up for just these sections, skipping the rest of
+        their lists, so a common word costs no more than a rare one."""
         having: list[set[int]] = [set() for _ in units]
-        queries = [self._unit_query(u) for u in units]
+        queries = [self._words_query(u) for u in units]
         wanted = sorted(set(docnums))
         for subsearcher, offset in self._searcher.leaf_searchers():
             end = offset + subsearcher.doc_count_all()
@@ -500,6 +508,22 @@ class Searcher:
                     if matcher.is_active() and matcher.id() == sub:
                         docs.add(sub + offset)
         return having
+
+    def _words_query(self, unit: _Unit) -> Q.Query | None:
+        """A section has a unit's words when it has one of its ways of saying it, all
+        its words in one field (near each other or not)."""
+        parts: list[Q.Query] = []
+        for words in dict.fromkeys(
+            tuple(t.text for t in self._analyzer(alt)) for alt in unit.alternatives
+        ):
+            if len(words) == 1:
+                parts += [Q.Term(f, words[0]) for f in TEXT_FIELDS]
+            elif words:
+                parts += [Q.And([Q.Term(f, w) for w in words]) for f in TEXT_FIELDS]
+        _, prefix = self._unit_terms(unit)
+        if prefix is not None and len(prefix) >= 3:
+            parts += [Q.Term(f, w) for w in self._completions(prefix) for f in PREFIX_FIELDS]
+        return Q.Or(parts) if parts else None
 
     def _rarity(self, terms: set[str]) -> float:
         """How telling a match on any of these terms is: the idf of the rarest in the text."""
