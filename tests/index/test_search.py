@@ -305,12 +305,12 @@ def test_the_word_being_typed_finds_what_the_person_is_typing_toward(
     bundled_session: Session,
 ) -> None:
     hits = bundled_session.search("chemoth").hits
-    assert hits and hits[0].heading == "Chemotherapy"
-    assert "<b>Chemotherapy</b>" in hits[0].snippet or "<b>chemotherapy</b>" in hits[0].snippet
+    assert hits and all("chemotherapy" in h.heading.casefold() for h in hits[:2])
+    assert "<b>chemotherapy</b>" in hits[0].snippet.casefold()
     # Completed from the words as written, so a stem the index keeps shorter
     # ("radiation" is indexed as "radiat") is still found while it is typed.
     hits = bundled_session.search("radiati").hits
-    assert hits and hits[0].heading.startswith("Radiation therapy")
+    assert hits and hits[0].heading.casefold().startswith("radiation therapy")
 
 
 def test_the_word_being_typed_stands_for_a_few_words_only(bundled_session: Session) -> None:
