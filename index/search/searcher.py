@@ -150,16 +150,17 @@ class _Unit:
 
 class _Stoppable(collectors.WrappingCollector):  # type: ignore[misc]  # Whoosh is untyped
     """Collects as its child does, and raises Cancelled once `cancelled()` says the
-    search is no longer wanted (asked every CHECK_EVERY sections)."""
+    search is no longer wanted (asked every CHECK_EVERY sections matched, whether or
+    not a filter around it lets them through)."""
 
     def __init__(self, child: Any, cancelled: Callable[[], bool]) -> None:
         super().__init__(child)
         self.cancelled = cancelled
 
-    def collect_matches(self) -> None:
-        child, cancelled = self.child, self.cancelled
-        for count, sub_docnum in enumerate(child.matches(), 1):
-            child.collect(sub_docnum)
+    def matches(self) -> Iterator[int]:
+        cancelled = self.cancelled
+        for count, sub_docnum in enumerate(self.child.matches(), 1):
+            yield sub_docnum
             if count % CHECK_EVERY == 0 and cancelled():
                 raise Cancelled
 
@@ -450,9 +451,12 @@ class Searcher:
             # The primary type only: the other types a document lists are what it
             # touches on (or tagging noise), not what it is about.
             filter_query = Q.Or([Q.Term("primary", self.taxonomy.canonical(t)) for t in types])
-        collector = self._searcher.collector(limit=limit * CANDIDATES, filter=filter_query)
+        collector = self._searcher.collector(limit=limit * CANDIDATES)
         if cancelled is not None:
             collector = _Stoppable(collector, cancelled)
+        if filter_query is not None:
+            # Outermost, as Whoosh puts it: it decides which matches are collected.
+            collector = collectors.FilterCollector(collector, allow=filter_query)
         self._searcher.search_with_collector(query, collector)
         # Not list(results): its len() runs the query again to count every match.
         found = list(iter(collector.results()))

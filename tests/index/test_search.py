@@ -360,3 +360,20 @@ def test_a_search_superseded_while_it_runs_stops(
     asked.clear()
     result = bundled_session.search("cancer treatment", limit=40, cancelled=lambda: False)
     assert len(result.hits) == 40
+
+
+def test_a_search_that_can_be_stopped_keeps_its_cancer_type_filter(
+    bundled_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.search.searcher as searcher_module
+    from index.model import Cancelled
+
+    hits = bundled_session.search("surgery", types=["gist"], cancelled=lambda: False).hits
+    assert hits and {h.doc for h in hits} == {"acs-treating-gist"}
+    monkeypatch.setattr(searcher_module, "CHECK_EVERY", 1)
+    asked: list[int] = []
+    with pytest.raises(Cancelled):
+        bundled_session.search(
+            "surgery", types=["gist"], cancelled=lambda: asked.append(1) or len(asked) >= 2
+        )
+    assert len(asked) == 2
