@@ -4,7 +4,8 @@ The worker only moves Session calls off the window's thread: opening the
 library (from the start-up snapshot when nothing changed), reloading it,
 bringing the index up to date and searching. Each search carries a serial
 number; one that a newer keystroke has superseded is skipped before it runs,
-and its late answer is not sent.
+stops while it runs, and its late answer is not sent. A search's answer goes
+out with the snippets of its first rows; the others follow in small batches.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from index.model import Cancelled, SearchResult
 if TYPE_CHECKING:
     from index.session import Session
 
+# Rows of a search's answer sent with their snippet (about what the results list shows
+# at once), and how many more are made between two looks for a newer keystroke.
+FIRST_SNIPPETS = 12
+SNIPPET_BATCH = 4
+
 
 class SessionWorker(QObject):
     opened = Signal(object, dict)  # Session, {doc id: first page HTML}
@@ -29,6 +35,9 @@ class SessionWorker(QObject):
     indexed = Signal(object)  # Session, now searchable
     progress = Signal(str)
     results = Signal(int, object)  # serial, SearchResult
+    # serial, {row: snippet HTML} for rows sent without one (object: a dict signal
+    # would go through QVariantMap, whose keys are strings)
+    snippets = Signal(int, object)
     failed = Signal(str)
 
     def __init__(self, bundled: bool, index_dir: Path | None) -> None:
@@ -113,14 +122,29 @@ class SessionWorker(QObject):
 
     @Slot(int, str, list)
     def search(self, serial: int, text: str, types: list[str]) -> None:
-        if self.session is None or self.stale(serial):
+        session = self.session
+        if session is None or self.stale(serial):
             return
         try:
-            result = self.session.search(text, types=types)
+            result = session.search(
+                text,
+                types=types,
+                snippets=FIRST_SNIPPETS,
+                cancelled=lambda: self.stale(serial),
+            )
+        except Cancelled:
+            return  # a newer keystroke superseded it while it ran
         except Exception as exc:
             result = SearchResult(text, [], message=f"Search failed: {exc}")
-        if not self.stale(serial):
-            self.results.emit(serial, result)
+        if self.stale(serial):
+            return
+        self.results.emit(serial, result)
+        for start in range(FIRST_SNIPPETS, len(result.hits), SNIPPET_BATCH):
+            if self.stale(serial):
+                return
+            made = session.snippets(result, range(start, start + SNIPPET_BATCH))
+            if made and not self.stale(serial):
+                self.snippets.emit(serial, made)
 
     def _save_snapshot(self) -> None:
         if self._opening is not None:

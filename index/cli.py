@@ -396,11 +396,15 @@ def _search(session: Session, args: argparse.Namespace) -> int:
         with handle:
             for line in handle:
                 query = line.rstrip("\n")
-                result = session.search(query, limit=args.limit, types=args.types, prefix=False)
+                result = session.search(
+                    query, limit=args.limit, types=args.types, prefix=False, snippets=args.limit
+                )
                 _print_json(_result_json(result), one_line=True)
         _report_repairs(session)
         return EXIT_OK
-    result = session.search(args.query, limit=args.limit, types=args.types, prefix=False)
+    result = session.search(
+        args.query, limit=args.limit, types=args.types, prefix=False, snippets=args.limit
+    )
     _report_repairs(session)
     if args.json:
         _print_json(_result_json(result))

@@ -22,7 +22,8 @@ GLOSSARY_SCHEME = "glossary:"
 
 
 class Cancelled(Exception):
-    """Long work (reading a library, indexing) was asked to stop: the program is closing."""
+    """Long work was asked to stop: reading a library or indexing when the program is
+    closing, a search when a newer keystroke has superseded it."""
 
 
 # Called between documents by long work; raises Cancelled when it should stop.
@@ -306,6 +307,8 @@ class SearchResult:
     # Said above the results: e.g. that the library has no document on a cancer type
     # the query names, so the hits only mention it.
     notice: str | None = None
+    # The index terms a snippet marks: for snippets made later than the search.
+    snippet_terms: frozenset[str] = frozenset()
 
 
 @dataclass

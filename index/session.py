@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -228,24 +228,43 @@ class Session:
         limit: int = WINDOW_RESULTS,
         types: Sequence[str] | None = None,
         prefix: bool = True,
+        snippets: int = WINDOW_RESULTS,
+        cancelled: Callable[[], bool] | None = None,
     ) -> SearchResult:
         """Ranked sections for what a person typed (`prefix`: the last word is still
         being typed). The result carries the query and the words to highlight.
 
+        The first `snippets` hits get their snippet; the others have "" until
+        snippets() makes theirs. `cancelled` is asked now and then while the search
+        runs: once it says true (a newer keystroke has superseded this search), the
+        search stops and raises Cancelled.
+
         The searcher never fails on what is typed, so a failure here is a damaged
         index (flipped bytes in a segment show only when it is read): it is built
         again, once, and the search answered from the new one."""
-        try:
-            return self.searcher().search(
-                query, limit=limit, types=list(types or []), prefix=prefix
+        from index.model import Cancelled
+
+        def run(searcher: Searcher) -> SearchResult:
+            return searcher.search(
+                query,
+                limit=limit,
+                types=list(types or []),
+                prefix=prefix,
+                snippets=snippets,
+                cancelled=cancelled,
             )
+
+        try:
+            return run(self.searcher())
+        except Cancelled:
+            raise
         except Exception as exc:
             damage = f"{type(exc).__name__}: {exc}"
         self._avoid_prebuilt = True  # it may be the damaged one; it cannot be rebuilt
         try:
-            result = self.searcher(rebuild=True).search(
-                query, limit=limit, types=list(types or []), prefix=prefix
-            )
+            result = run(self.searcher(rebuild=True))
+        except Cancelled:
+            raise
         except Exception as exc:
             return SearchResult(
                 query, [], message=f"Search is not available: the index is damaged ({exc})."
@@ -253,6 +272,14 @@ class Session:
         self.repairs.append(f"The search index was damaged ({damage}) and was built again.")
         result.message = result.message or "The search index was damaged and has been built again."
         return result
+
+    def snippets(self, result: SearchResult, rows: Sequence[int]) -> dict[int, str]:
+        """The snippets of these rows of a search's result ({row: snippet HTML}), made
+        as the search makes them; rows it cannot make one for are left out."""
+        try:
+            return self.searcher().snippets(result, rows)
+        except Exception:  # a damaged index: the rows keep their empty snippet
+            return {}
 
     # -- reading ----------------------------------------------------------------
 

@@ -7,21 +7,31 @@ understood and everything else is treated as text.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh import highlight, searching
+from whoosh import collectors, highlight, searching
 from whoosh import query as Q
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, StemmingAnalyzer, Token
 from whoosh.index import FileIndex
+from whoosh.lang import porter
 from whoosh.reading import MultiReader
 
 from index.glossary import Glossary
-from index.model import GlossaryEntry, QueryTerms, SearchHit, SearchResult, SectionKind
+from index.model import (
+    Cancelled,
+    GlossaryEntry,
+    QueryTerms,
+    SearchHit,
+    SearchResult,
+    SectionKind,
+)
 from index.search.intents import query_intents
 from index.sources import RANK_WEIGHT
 from index.synonyms import Synonyms
@@ -32,6 +42,20 @@ MAX_WORDS = 32
 # Fields a word is looked for in. Their weights are in the schema (field_boost).
 TEXT_FIELDS = ("title", "heading", "context", "body")
 PREFIX_FIELDS = ("title", "heading", "body")
+_NAMING = ("title", "heading")
+# The word being typed stands for the library's words it starts, at most this many,
+# the most widely used first ("chemoth": chemotherapy, chemotherapies, ...). All of
+# them (a few hundred for "can") each matching most sections made a keystroke slow.
+PREFIX_WORDS = 6
+# A completion in more than this share of the sections is looked for in titles and
+# headings only: in the body it says little ("can": cancer) and costs a look at most
+# sections (MedQuAD questions with their last word half typed find the right document
+# first more often so, 0.923 against 0.919).
+PREFIX_BODY_SHARE = 0.01
+# A search a newer keystroke has superseded stops after at most this many more sections.
+CHECK_EVERY = 128
+# Snippets come from the first part of a section only (analysed again to find the words).
+SNIPPET_CHARS = 6000
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([\w][\w\'’.-]*)', re.U)
 _OPERATORS = {"and", "or", "not", "near"}
 # Words of a question that say nothing about the subject ("what is", "how do I").
@@ -124,9 +148,21 @@ class _Unit:
         return self.alternatives[0]
 
 
-def _matches(terms: set[str], prefix: str | None, matched: set[str | bytes]) -> bool:
-    words = {m.decode("utf-8") if isinstance(m, bytes) else m for m in matched}
-    return bool(terms & words) or (prefix is not None and any(w.startswith(prefix) for w in words))
+class _Stoppable(collectors.WrappingCollector):  # type: ignore[misc]  # Whoosh is untyped
+    """Collects as its child does, and raises Cancelled once `cancelled()` says the
+    search is no longer wanted (asked every CHECK_EVERY sections matched, whether or
+    not a filter around it lets them through)."""
+
+    def __init__(self, child: Any, cancelled: Callable[[], bool]) -> None:
+        super().__init__(child)
+        self.cancelled = cancelled
+
+    def matches(self) -> Iterator[int]:
+        cancelled = self.cancelled
+        for count, sub_docnum in enumerate(self.child.matches(), 1):
+            yield sub_docnum
+            if count % CHECK_EVERY == 0 and cancelled():
+                raise Cancelled
 
 
 class _SnippetFormatter(highlight.Formatter):  # type: ignore[misc]  # Whoosh is untyped
@@ -140,6 +176,33 @@ class _SnippetFormatter(highlight.Formatter):  # type: ignore[misc]  # Whoosh is
 
     def _text(self, text: str) -> str:
         return html.escape(text)
+
+
+_WORD = re.compile(r"\w+(\.?\w+)*", re.U)  # the index's tokenizer (StemmingAnalyzer's)
+_stem = functools.lru_cache(maxsize=50_000)(porter.stem)
+
+
+def _marked_tokens(text: str, marked: frozenset[str]) -> Iterator[Token]:
+    """The tokens of `text` as the index's analyzer makes them (lower case, stop words
+    and one-letter words kept unstemmed, others stemmed), each `matched` when its
+    term is in `marked`: the analyzer's chain of generators in one loop (a snippet
+    takes a third less time). One token object is reused, as Whoosh does."""
+    token = Token(positions=True, chars=True, removestops=False, mode="index")
+    token.boost = 1.0
+    for pos, match in enumerate(_WORD.finditer(text)):
+        word = match.group(0).lower()
+        token.stopped = len(word) < 2 or word in STOP_WORDS
+        token.text = word if token.stopped else _stem(word)
+        token.matched = token.text in marked
+        token.pos = pos
+        token.startchar, token.endchar = match.span()
+        yield token
+
+
+_HIGHLIGHTER = highlight.Highlighter(
+    fragmenter=highlight.ContextFragmenter(maxchars=220, surround=70, charlimit=SNIPPET_CHARS),
+    formatter=_SnippetFormatter(),
+)
 
 
 class Searcher:
@@ -166,6 +229,7 @@ class Searcher:
             segments = [leaf for i in self.indexes for leaf, _ in i.reader().leaf_readers()]
             self._searcher = searching.Searcher(MultiReader(segments))
         self._analyzer = StemmingAnalyzer()
+        self._completed: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # _completions
 
     def close(self) -> None:
         self._searcher.close()
@@ -178,8 +242,15 @@ class Searcher:
         limit: int = 10,
         types: list[str] | None = None,
         prefix: bool = True,
+        snippets: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> SearchResult:
-        """Ranked section hits for what a person typed, grouped by document."""
+        """Ranked section hits for what a person typed, grouped by document.
+
+        Only the first `snippets` hits (all when None) get their snippet; the others
+        have "" until snippets() makes theirs. While the sections are collected,
+        `cancelled()` is asked now and then: once it says true (a newer keystroke),
+        the search stops and raises Cancelled."""
         raw = text if isinstance(text, str) else ""
         message = None
         if len(raw) > MAX_QUERY_CHARS:
@@ -202,7 +273,9 @@ class Searcher:
         limit = max(1, min(int(limit), 200))
         did_you_mean = self._correct(units)
         missing, required = self._coverage(raw, types or [])
-        hits = self._run(units, limit, types, query_intents(raw), required)
+        hits, marked = self._run(
+            units, limit, types, query_intents(raw), required, snippets, cancelled
+        )
         if hits and did_you_mean and message is None:
             message = f"Showing results for “{did_you_mean}”."
         if not hits and message is None:
@@ -217,8 +290,22 @@ class Searcher:
             elif required:
                 notice = notice[:-1] + ", and nothing in it mentions it."
         return SearchResult(
-            text, hits, did_you_mean, definition, message, self._terms(units), notice
+            text, hits, did_you_mean, definition, message, self._terms(units), notice, marked
         )
+
+    def snippets(self, result: SearchResult, rows: Iterable[int]) -> dict[int, str]:
+        """The snippets of these rows of a result, as search() makes them (rows out of
+        range, or whose section is no longer in the index, are left out)."""
+        made: dict[int, str] = {}
+        for row in rows:
+            if not 0 <= row < len(result.hits):
+                continue
+            hit = result.hits[row]
+            docnum = self._searcher.document_number(key=f"{hit.doc}#{hit.section}")
+            if docnum is not None:
+                body = self._searcher.stored_fields(docnum).get("body", "")
+                made[row] = self._snippet(body, result.snippet_terms)
+        return made
 
     def _terms(self, units: list[_Unit]) -> QueryTerms:
         stems: set[str] = set()
@@ -300,10 +387,33 @@ class Searcher:
         if unit.prefix:
             stem = re.sub(r"[^\w]", "", unit.text)
             if len(stem) >= 3:
-                parts.append(Q.Or([Q.Prefix(f, stem, boost=0.5) for f in PREFIX_FIELDS]))
+                completions = [
+                    Q.Term(f, w, boost=0.5) for w, fields in self._completions(stem) for f in fields
+                ]
+                if completions:
+                    parts.append(Q.Or(completions))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else Q.Or(parts)
+
+    def _completions(self, prefix: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The index terms of the PREFIX_WORDS words of the library that start with
+        `prefix` and are in the most sections (the words are read unstemmed, so that
+        "radiati" finds "radiation", indexed as "radiat"), with the fields each is
+        looked for in."""
+        if prefix not in self._completed:
+            words = self._searcher.reader().iter_prefix("words", prefix)
+            common = heapq.nlargest(PREFIX_WORDS, ((i.doc_frequency(), w) for w, i in words))
+            found = (w.decode("utf-8") if isinstance(w, bytes) else w for _, w in common)
+            terms = dict.fromkeys(t.text for w in found for t in self._analyzer(w))
+            most = PREFIX_BODY_SHARE * self._searcher.doc_count()
+            if len(self._completed) > 1000:
+                self._completed.clear()
+            self._completed[prefix] = [
+                (t, PREFIX_FIELDS if self._searcher.doc_frequency("body", t) <= most else _NAMING)
+                for t in terms
+            ]
+        return self._completed[prefix]
 
     def _build(self, units: list[_Unit]) -> Q.Query | None:
         wanted = [q for u in units if not u.exclude and (q := self._unit_query(u)) is not None]
@@ -326,10 +436,13 @@ class Searcher:
         types: list[str] | None,
         intents: frozenset[str] = frozenset(),
         required: list[str] | None = None,
-    ) -> list[SearchHit]:
+        snippets: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> tuple[list[SearchHit], frozenset[str]]:
+        """The hits, and the index terms their snippets mark."""
         query = self._build(units)
         if query is None:
-            return []
+            return [], frozenset()
         if required:
             musts = [Q.Or([Q.Term(f, stem) for f in TEXT_FIELDS]) for stem in required]
             query = Q.And([query, *musts])
@@ -338,45 +451,52 @@ class Searcher:
             # The primary type only: the other types a document lists are what it
             # touches on (or tagging noise), not what it is about.
             filter_query = Q.Or([Q.Term("primary", self.taxonomy.canonical(t)) for t in types])
-        results = self._searcher.search(
-            query, limit=limit * CANDIDATES, filter=filter_query, terms=True
-        )
-        # Snippets come from the first 6,000 characters of a section: analysing all of
-        # a long one again for its snippet was half the time of a search.
-        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=70, charlimit=6000)
-        results.formatter = _SnippetFormatter()
+        collector = self._searcher.collector(limit=limit * CANDIDATES)
+        if cancelled is not None:
+            collector = _Stoppable(collector, cancelled)
+        if filter_query is not None:
+            # Outermost, as Whoosh puts it: it decides which matches are collected.
+            collector = collectors.FilterCollector(collector, allow=filter_query)
+        self._searcher.search_with_collector(query, collector)
+        # Not list(results): its len() runs the query again to count every match.
+        found = list(iter(collector.results()))
         # Words with nothing to look for ("the", "of") neither count nor make up the subject.
         wanted = [u for u in units if not u.exclude and any(self._unit_terms(u))]
-        unit_terms = [self._unit_terms(u) for u in wanted]
         # The words naming the subject, apart from the cue words of the question ("symptoms",
         # "treated"): a section gains from its heading's kind only if it is about the subject.
         cues = [query_intents(u.text) for u in wanted]
-        subject = [t for t, cue in zip(unit_terms, cues, strict=True) if not cue]
-        weights = [self._rarity(terms) for terms, _ in unit_terms]
+        weights = [self._rarity(self._unit_terms(u)[0]) for u in wanted]
         total = sum(weights) or 1.0
+        # Which of the words each section has: asked of the sections kept only.
+        has = (
+            self._having(wanted, [h.docnum for h in found])
+            if len(wanted) > 1 or intents
+            else [set() for _ in wanted]
+        )
         best: dict[str, float] = {}
         rows = []
-        for hit in results:
+        for hit in found:
             score = hit.score * (
                 COMMENTS_WEIGHT if hit.get("kind") == SectionKind.COMMENTS else 1.0
             )
             score *= RANK_WEIGHT.get(hit.get("source_kind", ""), 1.0)
-            matched = {term for _, term in hit.matched_terms()}
             kinds = set(hit.get("intents", "").split(","))
-            if len(unit_terms) > 1:
+            if len(wanted) > 1:
                 # Coordination, each word counted by how rare it is: a section that
                 # lacks the one unusual word asked about ("larotrectinib") loses more
                 # than one that lacks a word found everywhere ("cancer").
                 # A cue word ("causes") is answered by a heading that gives that kind
                 # of answer ("Risk factors"), whether or not the section uses the word.
-                found = sum(
+                share = sum(
                     w
-                    for w, (terms, prefix), cue in zip(weights, unit_terms, cues, strict=True)
-                    if _matches(terms, prefix, matched) or cue & kinds
+                    for w, docs, cue in zip(weights, has, cues, strict=True)
+                    if hit.docnum in docs or cue & kinds
                 )
-                share = found / total
-                score *= (COORD_FLOOR + (1 - COORD_FLOOR) * share) ** COORD_POWER
-            if intents and all(_matches(terms, prefix, matched) for terms, prefix in subject):
+                score *= (COORD_FLOOR + (1 - COORD_FLOOR) * share / total) ** COORD_POWER
+            subject = all(
+                hit.docnum in docs for docs, cue in zip(has, cues, strict=True) if not cue
+            )
+            if intents and subject:
                 kinds.discard("")
                 if intents & kinds:
                     # A heading about that one thing answers it best; one that names
@@ -388,7 +508,62 @@ class Searcher:
             rows.append((score, hit))
         # Grouped by document: documents in order of their best section, sections by score.
         rows.sort(key=lambda r: (-best[r[1]["doc"]], r[1]["doc"], -r[0], r[1]["order"]))
-        return [self._hit(h, score) for score, h in rows[:limit]]
+        # Snippets mark the words asked for (not those excluded), whichever field they
+        # were found in: a word being typed may be looked for in headings only.
+        asked = [q for u in units if not u.exclude and (q := self._unit_query(u)) is not None]
+        marked = frozenset(
+            text.decode("utf-8") if isinstance(text, bytes) else text
+            for q in asked
+            for _, text in q.iter_all_terms()
+        ) | frozenset(required or [])
+        shown = limit if snippets is None else max(0, snippets)
+        hits = [
+            self._hit(h, score, marked if n < shown else None)
+            for n, (score, h) in enumerate(rows[:limit])
+        ]
+        return hits, marked
+
+    def _having(self, units: list[_Unit], docnums: list[int]) -> list[set[int]]:
+        """For each unit, which of these sections (numbers in the index) have its words
+        (see _words_query). Each unit's words are looked up for just these sections,
+        skipping the rest of their lists, so a common word costs no more than a rare
+        one (Whoosh's own record of the words matched costs a look at every section)."""
+        having: list[set[int]] = [set() for _ in units]
+        queries = [self._words_query(u) for u in units]
+        wanted = sorted(set(docnums))
+        for subsearcher, offset in self._searcher.leaf_searchers():
+            end = offset + subsearcher.doc_count_all()
+            here = [d - offset for d in wanted if offset <= d < end]
+            if not here:
+                continue
+            for query, docs in zip(queries, having, strict=True):
+                if query is None:
+                    continue
+                matcher = query.matcher(subsearcher, subsearcher.boolean_context())
+                for sub in here:
+                    if not matcher.is_active():
+                        break
+                    if matcher.id() < sub:
+                        matcher.skip_to(sub)
+                    if matcher.is_active() and matcher.id() == sub:
+                        docs.add(sub + offset)
+        return having
+
+    def _words_query(self, unit: _Unit) -> Q.Query | None:
+        """A section has a unit's words when it has one of its ways of saying it, all
+        its words in one field (near each other or not)."""
+        parts: list[Q.Query] = []
+        for words in dict.fromkeys(
+            tuple(t.text for t in self._analyzer(alt)) for alt in unit.alternatives
+        ):
+            if len(words) == 1:
+                parts += [Q.Term(f, words[0]) for f in TEXT_FIELDS]
+            elif words:
+                parts += [Q.And([Q.Term(f, w) for w in words]) for f in TEXT_FIELDS]
+        _, prefix = self._unit_terms(unit)
+        if prefix is not None and len(prefix) >= 3:
+            parts += [Q.Term(f, w) for w, fields in self._completions(prefix) for f in fields]
+        return Q.Or(parts) if parts else None
 
     def _rarity(self, terms: set[str]) -> float:
         """How telling a match on any of these terms is: the idf of the rarest in the text."""
@@ -401,13 +576,8 @@ class Searcher:
         terms = {t.text for alt in unit.alternatives for t in self._analyzer(alt)}
         return terms, (re.sub(r"[^\w]", "", unit.text) if unit.prefix else None)
 
-    def _hit(self, hit: Any, score: float) -> SearchHit:
+    def _hit(self, hit: Any, score: float, marked: frozenset[str] | None) -> SearchHit:
         path = json.loads(hit["path"])
-        snippet = hit.highlights("body", top=2) or ""
-        if not snippet:
-            body = hit.get("body", "")
-            cut = body[:220].rsplit(" ", 1)[0] if len(body) > 220 else body
-            snippet = html.escape(cut) + (" …" if len(body) > len(cut) else "")
         return SearchHit(
             doc=hit["doc"],
             title=hit["title"],
@@ -415,10 +585,30 @@ class Searcher:
             heading=path[-1] if path else "",
             path=path,
             score=round(float(score), 4),
-            snippet=" ".join(snippet.split()),
+            snippet=self._snippet(hit.get("body", ""), marked) if marked is not None else "",
             source=hit.get("source", ""),
             source_kind=hit.get("source_kind", ""),
         )
+
+    def _snippet(self, body: str, marked: frozenset[str]) -> str:
+        """Up to two passages of a section's text with the matched words in <b>, or its
+        start when none is found there."""
+        snippet = ""
+        if marked:
+            # The fragmenter stops at SNIPPET_CHARS: analysing all of a long section
+            # again for its snippet was half the time of a search.
+            matched = _HIGHLIGHTER._merge_matched_tokens(_marked_tokens(body, marked))
+            fragments = _HIGHLIGHTER.fragmenter.fragment_tokens(body, matched)
+            # The two best passages, the earlier of two equally good (Whoosh's own
+            # choice between them goes by where they are in memory), in reading order.
+            scored = ((_HIGHLIGHTER.scorer(f), -f.startchar, f) for f in fragments)
+            best = heapq.nlargest(2, scored, key=lambda s: s[:2])
+            chosen = sorted((f for score, _, f in best if score >= 1), key=lambda f: f.startchar)
+            snippet = _HIGHLIGHTER.formatter.format(chosen) or ""
+        if not snippet:
+            cut = body[:220].rsplit(" ", 1)[0] if len(body) > 220 else body
+            snippet = html.escape(cut) + (" …" if len(body) > len(cut) else "")
+        return " ".join(snippet.split())
 
     # -- helping -----------------------------------------------------------------
 

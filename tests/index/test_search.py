@@ -296,3 +296,84 @@ def test_the_source_prior_is_mild(small_library: Session) -> None:
     # A blog that answers clearly better still comes first.
     hits = small_library.searcher().search("otoliths", prefix=False).hits
     assert hits[0].doc == "diary"
+
+
+# -- as you type --------------------------------------------------------------
+
+
+def test_the_word_being_typed_finds_what_the_person_is_typing_toward(
+    bundled_session: Session,
+) -> None:
+    hits = bundled_session.search("chemoth").hits
+    assert hits and all("chemotherapy" in h.heading.casefold() for h in hits[:2])
+    assert "<b>chemotherapy</b>" in hits[0].snippet.casefold()
+    # Completed from the words as written, so a stem the index keeps shorter
+    # ("radiation" is indexed as "radiat") is still found while it is typed.
+    hits = bundled_session.search("radiati").hits
+    assert hits and hits[0].heading.casefold().startswith("radiation therapy")
+
+
+def test_the_word_being_typed_stands_for_a_few_words_only(bundled_session: Session) -> None:
+    from index.search.searcher import PREFIX_WORDS
+
+    result = bundled_session.search("can")
+    # "can" itself and the few most used words starting with it, not all of them.
+    assert "cancer" in result.snippet_terms
+    assert len(result.snippet_terms) <= PREFIX_WORDS + 1
+    # A word of one or two letters is not completed at all.
+    for typed in ("c", "ch", "gleevec s", "gleevec si"):
+        completed = bundled_session.search(typed).snippet_terms
+        assert completed == bundled_session.search(typed, prefix=False).snippet_terms
+
+
+def test_snippets_made_later_equal_those_made_with_the_search(bundled_session: Session) -> None:
+    eager = bundled_session.search("surgery side effects", limit=30, snippets=30)
+    lazy = bundled_session.search("surgery side effects", limit=30, snippets=5)
+    assert len(eager.hits) == len(lazy.hits) == 30
+    assert all(h.snippet for h in lazy.hits[:5]) and not any(h.snippet for h in lazy.hits[5:])
+    later = bundled_session.snippets(lazy, range(5, 40))  # rows past the end are left out
+    assert sorted(later) == list(range(5, 30))
+    assert [h.snippet for h in lazy.hits[:5]] + [later[n] for n in range(5, 30)] == [
+        h.snippet for h in eager.hits
+    ]
+    assert any("<b>" in s for s in later.values())
+
+
+def test_a_search_superseded_while_it_runs_stops(
+    bundled_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.search.searcher as searcher_module
+    from index.model import Cancelled
+
+    monkeypatch.setattr(searcher_module, "CHECK_EVERY", 1)
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) >= 3  # a newer keystroke arrives while the third section is read
+
+    with pytest.raises(Cancelled):
+        bundled_session.search("cancer treatment", limit=40, cancelled=cancelled)
+    assert len(asked) == 3  # it stopped there, not at the end
+    assert not bundled_session.repairs  # not taken for a damaged index
+    # Not superseded, the same search answers in full.
+    asked.clear()
+    result = bundled_session.search("cancer treatment", limit=40, cancelled=lambda: False)
+    assert len(result.hits) == 40
+
+
+def test_a_search_that_can_be_stopped_keeps_its_cancer_type_filter(
+    bundled_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.search.searcher as searcher_module
+    from index.model import Cancelled
+
+    hits = bundled_session.search("surgery", types=["gist"], cancelled=lambda: False).hits
+    assert hits and {h.doc for h in hits} == {"acs-treating-gist"}
+    monkeypatch.setattr(searcher_module, "CHECK_EVERY", 1)
+    asked: list[int] = []
+    with pytest.raises(Cancelled):
+        bundled_session.search(
+            "surgery", types=["gist"], cancelled=lambda: asked.append(1) or len(asked) >= 2
+        )
+    assert len(asked) == 2
