@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
             panel.search_requested.connect(self.worker.search)
             panel.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
             self.worker.results.connect(panel.show_result)
+            self.worker.snippets.connect(panel.set_snippets)
             if self.session is not None:
                 self._set_search_types(panel, self.session)
             panel.set_ready(self.searchable)

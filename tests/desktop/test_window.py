@@ -176,6 +176,21 @@ def test_clicking_a_result_opens_its_section(qtbot: QtBot, window: MainWindow) -
     assert (window.shown_doc, window.reader.current_section()) == (hit.doc, hit.section)
 
 
+def test_rows_past_the_first_get_their_snippets_after_the_answer(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.search_field_set("cancer treatment")
+    qtbot.waitUntil(lambda: len(window.search.hits()) > 20)
+    assert window.worker.session is not None
+    eager = window.worker.session.search("cancer treatment", snippets=40).hits
+    assert sum(1 for h in eager[12:] if h.snippet) > 20
+    shown = window.search.hits
+    qtbot.waitUntil(lambda: [h.snippet for h in shown()] == [h.snippet for h in eager])
+    row = window.search.list.model().index(30, 0)
+    said = row.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert " ".join(eager[30].snippet.replace("<b>", "").replace("</b>", "").split()[:3]) in said
+
+
 def test_a_newer_keystroke_supersedes_older_queries(qtbot: QtBot, window: MainWindow) -> None:
     answered: list[int] = []
     window.worker.results.connect(lambda serial, _: answered.append(serial))
