@@ -399,8 +399,9 @@ def open_prebuilt(directory: Path, documents: list[Document]) -> tuple[FileIndex
 
 def open_index(directory: Path, readonly: bool = False) -> FileIndex:
     """The index in `directory`, its files read as files, not mapped into memory: a
-    mapped index counts in the window's memory as it is read (77 MB for a library of
-    1,000 documents once searchable, 12 MB read as files), and searching is as fast."""
+    mapped index counts in the window's memory as it is read (at 1,000 documents, 134
+    MB against 51 MB after 200 questions; at 5,000, +286 MB), for about 8 % faster
+    searches."""
     storage = FileStorage(str(directory), supports_mmap=False, readonly=readonly)
     return storage.open_index()
 
