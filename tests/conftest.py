@@ -56,3 +56,19 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def documents_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the documents the library reads from now on, in order (a document
+    taken over from an earlier reading or a snapshot is not read)."""
+    from index import library
+
+    read: list[str] = []
+    real = library.load_guarded
+
+    def counted(path: Path, doc_id: str, root: Path | None) -> object:
+        read.append(doc_id)
+        return real(path, doc_id, root)
+
+    monkeypatch.setattr(library, "load_guarded", counted)
+    return read

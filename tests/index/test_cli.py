@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop.main import main
-from tests.conftest import ROOT, write
+from tests.conftest import ROOT, documents_read, write
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -166,18 +166,10 @@ def test_an_added_library_shows_up_in_list_and_search(
 def test_commands_share_the_windows_snapshot_and_read_only_what_changed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index import library
-
     clinic = tmp_path / "clinic"
     write(clinic / "stoma.md", "# Caring for your stoma\n\nClean the skin with warm water.\n")
     write(clinic / "diet.md", "# Eating well\n\nSmall meals help with nausea.\n")
-    read: list[str] = []
-    real = library.load_guarded
-    monkeypatch.setattr(
-        library,
-        "load_guarded",
-        lambda path, doc_id, root: read.append(doc_id) or real(path, doc_id, root),
-    )
+    read = documents_read(monkeypatch)
     folder = ["--no-bundled", "--library", str(clinic)]
     assert run(capsys, *folder, "search", "stoma", "--json")[0] == 0
     assert sorted(read) == ["diet", "stoma"]

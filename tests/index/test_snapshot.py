@@ -10,7 +10,7 @@ import pytest
 from index import library as library_module
 from index.session import Session, open_session
 from index.snapshot import Snapshot, fingerprint, load_snapshot, save_snapshot, snapshot_path
-from tests.conftest import write
+from tests.conftest import documents_read, write
 
 
 def start(folder: Path, index_dir: Path, first_doc: str = "") -> tuple[Session, dict[str, str]]:
@@ -68,14 +68,7 @@ def test_after_one_edit_only_that_document_is_read_again(
 ) -> None:
     write(clinic / "gamma.md", "# Gamma\n\nAbout radiation therapy.\n")
     _, pages = start(clinic, tmp_path / "ix", first_doc="beta")
-    read: list[str] = []
-    real = library_module.load_guarded
-
-    def counted(path: Path, doc_id: str, root: Path | None) -> object:
-        read.append(doc_id)
-        return real(path, doc_id, root)
-
-    monkeypatch.setattr(library_module, "load_guarded", counted)
+    read = documents_read(monkeypatch)
     write(clinic / "alpha.md", "# Alpha\n\n## Care\n\nThe second version of the text.\n")
     session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
     assert read == ["alpha"]
@@ -98,13 +91,7 @@ def test_a_snapshot_of_other_code_is_not_taken_over_in_part(
     write(resources / "glossary" / "extra.yaml", "[]\n")
     monkeypatch.setenv("ONCOREF_RESOURCES", str(resources))
     write(clinic / "alpha.md", "# Alpha\n\nEdited.\n")
-    read: list[str] = []
-    real = library_module.load_guarded
-    monkeypatch.setattr(
-        library_module,
-        "load_guarded",
-        lambda path, doc_id, root: read.append(doc_id) or real(path, doc_id, root),
-    )
+    read = documents_read(monkeypatch)
     open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
     assert sorted(read) == ["alpha", "beta"]
 
