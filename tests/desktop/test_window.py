@@ -180,12 +180,14 @@ def test_rows_past_the_first_get_their_snippets_after_the_answer(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     window.search_field_set("cancer treatment")
-    qtbot.waitUntil(lambda: len(window.search.hits()) > 20)
+    qtbot.waitUntil(lambda: len(window.search.hits()) > 20, timeout=20000)
     assert window.worker.session is not None
     eager = window.worker.session.search("cancer treatment", snippets=40).hits
     assert sum(1 for h in eager[12:] if h.snippet) > 20
     shown = window.search.hits
-    qtbot.waitUntil(lambda: [h.snippet for h in shown()] == [h.snippet for h in eager])
+    qtbot.waitUntil(
+        lambda: [h.snippet for h in shown()] == [h.snippet for h in eager], timeout=20000
+    )
     row = window.search.list.model().index(30, 0)
     said = row.data(Qt.ItemDataRole.AccessibleTextRole)
     assert " ".join(eager[30].snippet.replace("<b>", "").replace("</b>", "").split()[:3]) in said
