@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import index.search.searcher as searcher_module
 from index.session import Session
 
 
@@ -378,22 +377,3 @@ def test_a_search_that_can_be_stopped_keeps_its_cancer_type_filter(
             "surgery", types=["gist"], cancelled=lambda: asked.append(1) or len(asked) >= 2
         )
     assert len(asked) == 2
-
-
-def test_a_word_in_most_sections_adds_to_rarer_words_only(
-    bundled_session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    searcher = bundled_session.searcher()
-    units = searcher._units("cancer imatinib", prefix=False)
-    assert [searcher._common(u) for u in units] == [True, False]
-    shortened = top(bundled_session, "cancer imatinib", limit=5, prefix=False)
-    monkeypatch.setattr(searcher_module, "COMMON_SHARE", 2.0)  # every word matches alone
-    assert shortened == top(bundled_session, "cancer imatinib", limit=5, prefix=False)
-
-
-def test_sections_with_only_a_common_word_fill_the_results_when_few_have_the_rare_one(
-    bundled_session: Session,
-) -> None:
-    hits = bundled_session.searcher().search("cancer larotrectinib", limit=40, prefix=False).hits
-    rare = [h for h in hits if "larotrectinib" in h.snippet.lower()]
-    assert rare and len(hits) == 40
