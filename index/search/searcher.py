@@ -102,9 +102,6 @@ _QUESTION_WORDS = {
 }
 # Sections a search scores before ranking them again, per result asked for.
 CANDIDATES = 3
-# A word in more than this share of the sections only adds to the score of sections
-# that have another word asked for (see _build).
-COMMON_SHARE = 0.3
 COORD_FLOOR = 0.3
 COORD_POWER = 2.0
 # Readers' comments under a blog post are kept, but rank below the articles.
@@ -418,73 +415,19 @@ class Searcher:
             ]
         return self._completed[prefix]
 
-    def _common(self, unit: _Unit) -> bool:
-        """Whether every index term a unit can match is in more than COMMON_SHARE of
-        the sections (a word being typed never is: its completions vary)."""
-        terms, prefix = self._unit_terms(unit)
-        if prefix is not None or not terms:
-            return False
-        most = COMMON_SHARE * self._searcher.doc_count()
-        return all(self._searcher.doc_frequency("body", t) > most for t in terms)
-
-    def _build(self, units: list[_Unit], shortlist: bool = False) -> Q.Query | None:
-        pairs = [(u, q) for u in units if not u.exclude and (q := self._unit_query(u)) is not None]
-        wanted = [q for _, q in pairs]
+    def _build(self, units: list[_Unit]) -> Q.Query | None:
+        wanted = [q for u in units if not u.exclude and (q := self._unit_query(u)) is not None]
         unwanted = [q for u in units if u.exclude and (q := self._unit_query(u)) is not None]
         if not wanted:
             return None
         # Coordination (more of the words ranks higher) is applied to the hits in _run:
         # Whoosh's own Or(scale=...) gives a score of 0 when some word matches nothing.
         main: Q.Query = wanted[0] if len(wanted) == 1 else Q.Or(wanted)
-        if shortlist:
-            # Words found in most sections ("cancer", "treatment") add to the score of a
-            # section that has a rarer word asked for, but do not make one a match on
-            # their own: scoring every section that says "cancer" was most of the time
-            # of a question (Whoosh's block skipping cannot bound a sum of many fields).
-            # A section that lacks every rarer word ranks low after coordination anyway.
-            kept = [q for u, q in pairs if not self._common(u)]
-            extra = [q for u, q in pairs if self._common(u)]
-            if kept and extra:
-                rare = kept[0] if len(kept) == 1 else Q.Or(kept)
-                main = Q.AndMaybe(rare, extra[0] if len(extra) == 1 else Q.Or(extra))
         if unwanted:
             main = Q.AndNot(main, Q.Or(unwanted))
         return main
 
     # -- running it -----------------------------------------------------------
-
-    def _collect(
-        self,
-        query: Q.Query | None,
-        limit: int,
-        types: list[str] | None,
-        required: list[str] | None,
-        cancelled: Callable[[], bool] | None,
-    ) -> list[Any] | None:
-        """The best limit * CANDIDATES sections for the query, by Whoosh's score."""
-        if query is None:
-            return None
-        if required:
-            musts = [Q.Or([Q.Term(f, stem) for f in TEXT_FIELDS]) for stem in required]
-            query = Q.And([query, *musts])
-        filter_query = None
-        if types:
-            # The primary type only: the other types a document lists are what it
-            # touches on (or tagging noise), not what it is about.
-            filter_query = Q.Or([Q.Term("primary", self.taxonomy.canonical(t)) for t in types])
-        # Without Whoosh's shortcuts by score bounds: they skip nothing here (a sum over
-        # four fields is never bounded low enough), and they are unsound for our queries
-        # (an Or of many terms reports its best term's bound, not their sum; skipping in
-        # AndMaybe moves the optional side past sections the required side lands on).
-        collector = collectors.TopCollector(limit=limit * CANDIDATES, usequality=False, replace=0)
-        if cancelled is not None:
-            collector = _Stoppable(collector, cancelled)
-        if filter_query is not None:
-            # Outermost, as Whoosh puts it: it decides which matches are collected.
-            collector = collectors.FilterCollector(collector, allow=filter_query)
-        self._searcher.search_with_collector(query, collector)
-        # Not list(results): its len() runs the query again to count every match.
-        return list(iter(collector.results()))
 
     def _run(
         self,
@@ -498,13 +441,25 @@ class Searcher:
     ) -> tuple[list[SearchHit], frozenset[str]]:
         """The hits, and the index terms their snippets mark."""
         query = self._build(units)
-        short = self._build(units, shortlist=True)
-        found = self._collect(short, limit, types, required, cancelled)
-        if found is not None and len(found) < limit * CANDIDATES and short != query:
-            # Too few sections have a rarer word: those with only common ones count too.
-            found = self._collect(query, limit, types, required, cancelled)
-        if found is None:
+        if query is None:
             return [], frozenset()
+        if required:
+            musts = [Q.Or([Q.Term(f, stem) for f in TEXT_FIELDS]) for stem in required]
+            query = Q.And([query, *musts])
+        filter_query = None
+        if types:
+            # The primary type only: the other types a document lists are what it
+            # touches on (or tagging noise), not what it is about.
+            filter_query = Q.Or([Q.Term("primary", self.taxonomy.canonical(t)) for t in types])
+        collector = self._searcher.collector(limit=limit * CANDIDATES)
+        if cancelled is not None:
+            collector = _Stoppable(collector, cancelled)
+        if filter_query is not None:
+            # Outermost, as Whoosh puts it: it decides which matches are collected.
+            collector = collectors.FilterCollector(collector, allow=filter_query)
+        self._searcher.search_with_collector(query, collector)
+        # Not list(results): its len() runs the query again to count every match.
+        found = list(iter(collector.results()))
         # Words with nothing to look for ("the", "of") neither count nor make up the subject.
         wanted = [u for u in units if not u.exclude and any(self._unit_terms(u))]
         # The words naming the subject, apart from the cue words of the question ("symptoms",
