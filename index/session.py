@@ -363,6 +363,13 @@ class Session:
             packs=packs,
         )
         library.problems[:0] = pack_problems
+        session = self._followed_by(library, packs)
+        session._snapshot = (snapshot_path(self.index_dir), stamp, base)
+        return session
+
+    def _followed_by(self, library: Library, packs: list[InstalledPack]) -> Session:
+        """A session of a newer reading of the same folders, with this one's glossary,
+        synonyms and taxonomy, and its pages of the documents taken over unchanged."""
         session = Session(
             library=library,
             glossary=self.glossary,
@@ -375,7 +382,10 @@ class Session:
             with_packs=self.with_packs,
             resource_problems=list(self.resource_problems),
         )
-        session._snapshot = (snapshot_path(self.index_dir), stamp, base)
+        kept = {d.id for d in library.documents if self.library.get(d.id) is d}
+        session.pages = {
+            key: html for key, html in self.pages.items() if key.partition(PART_MARK)[0] in kept
+        }
         return session
 
     def save_snapshot(self, pages: Sequence[str] = ()) -> bool:
@@ -500,9 +510,11 @@ def open_session(
     )
     library.problems[:0] = pack_problems
     if earlier is not None:
-        # Our resources are as they were when the snapshot was made.
-        glossary, synonyms, taxonomy = earlier.glossary, earlier.synonyms, earlier.taxonomy
-        resource_problems = earlier.resource_problems
+        # Our resources are as they were when the snapshot was made; the folders are
+        # the ones asked for now.
+        earlier.index_dir, earlier.folders, earlier.pages = index_dir, folders, earlier_pages
+        earlier.bundled_root, earlier.with_packs = bundled_root, packs
+        session = earlier._followed_by(library, installed)
     else:
         from index.glossary import load_glossary
         from index.synonyms import load_synonyms
@@ -511,24 +523,17 @@ def open_session(
         glossary, glossary_problems = load_glossary()
         synonyms, synonym_problems = load_synonyms()
         taxonomy, taxonomy_problems = load_taxonomy()
-        resource_problems = glossary_problems + synonym_problems + taxonomy_problems
-    session = Session(
-        library=library,
-        glossary=glossary,
-        synonyms=synonyms,
-        taxonomy=taxonomy,
-        index_dir=index_dir,
-        bundled_root=bundled_root,
-        folders=folders,
-        packs=installed,
-        with_packs=packs,
-        resource_problems=resource_problems,
-    )
-    if earlier is not None:
-        # A page stays good while its document was taken over unchanged.
-        kept = {d.id for d in library.documents if previous and previous.get(d.id) is d}
-        session.pages = {
-            key: html for key, html in earlier_pages.items() if key.partition(PART_MARK)[0] in kept
-        }
+        session = Session(
+            library=library,
+            glossary=glossary,
+            synonyms=synonyms,
+            taxonomy=taxonomy,
+            index_dir=index_dir,
+            bundled_root=bundled_root,
+            folders=folders,
+            packs=installed,
+            with_packs=packs,
+            resource_problems=glossary_problems + synonym_problems + taxonomy_problems,
+        )
     session._snapshot = saved
     return session
