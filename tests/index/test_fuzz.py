@@ -7,6 +7,7 @@ bounded (few examples, no deadline) so the whole file stays fast.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -366,8 +367,9 @@ def damage(path: Path, how: str, where: float, junk: bytes) -> None:
         path.write_bytes(junk * 50)
 
 
-# Whoosh leaves a damaged table of contents open when it cannot read it (once: the
-# index is then rebuilt); Python warns of it when the file is collected.
+# Whoosh leaves the files of a damaged index open when it cannot read them (once: the
+# index is then rebuilt); Python warns of it when the file is collected, which is made
+# to happen here rather than in whichever test runs next.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @settings(FUZZ, max_examples=12)
 @given(
@@ -388,6 +390,7 @@ def test_a_damaged_index_manifest_or_snapshot_is_rebuilt_silently(
         assert results(session) == expected, target.name
     finally:
         session.close()
+        gc.collect()
 
 
 # -- killed and concurrent runs ---------------------------------------------------------
