@@ -179,15 +179,20 @@ def test_clicking_a_result_opens_its_section(qtbot: QtBot, window: MainWindow) -
 def test_rows_past_the_first_get_their_snippets_after_the_answer(
     qtbot: QtBot, window: MainWindow
 ) -> None:
+    from desktop.worker import FIRST_SNIPPETS
+
+    sent: set[int] = set()
+    window.worker.snippets.connect(lambda _serial, made: sent.update(made))
     window.search_field_set("cancer treatment")
     qtbot.waitUntil(lambda: len(window.search.hits()) > 20, timeout=20000)
+    rows = len(window.search.hits())
+    qtbot.waitUntil(lambda: sent >= set(range(FIRST_SNIPPETS, rows)), timeout=20000)
+    # The worker is done with this search: the same search made at once, to compare.
     assert window.worker.session is not None
     eager = window.worker.session.search("cancer treatment", snippets=40).hits
-    assert sum(1 for h in eager[12:] if h.snippet) > 20
+    assert sum(1 for h in eager[FIRST_SNIPPETS:] if h.snippet) > 20
     shown = window.search.hits
-    qtbot.waitUntil(
-        lambda: [h.snippet for h in shown()] == [h.snippet for h in eager], timeout=20000
-    )
+    qtbot.waitUntil(lambda: [h.snippet for h in shown()] == [h.snippet for h in eager])
     row = window.search.list.model().index(30, 0)
     said = row.data(Qt.ItemDataRole.AccessibleTextRole)
     assert " ".join(eager[30].snippet.replace("<b>", "").replace("</b>", "").split()[:3]) in said
