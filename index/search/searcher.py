@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh import collectors, highlight, searching
+from whoosh import highlight, searching
 from whoosh import query as Q
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer, Token
 from whoosh.index import FileIndex
@@ -25,7 +25,6 @@ from whoosh.reading import MultiReader
 
 from index.glossary import Glossary
 from index.model import (
-    Cancelled,
     GlossaryEntry,
     QueryTerms,
     SearchHit,
@@ -33,6 +32,7 @@ from index.model import (
     SectionKind,
 )
 from index.search.intents import query_intents
+from index.search.scoring import TermScorer
 from index.sources import RANK_WEIGHT
 from index.synonyms import Synonyms
 from index.taxonomy import Taxonomy
@@ -52,8 +52,6 @@ PREFIX_WORDS = 6
 # sections (MedQuAD questions with their last word half typed find the right document
 # first more often so, 0.923 against 0.919).
 PREFIX_BODY_SHARE = 0.01
-# A search a newer keystroke has superseded stops after at most this many more sections.
-CHECK_EVERY = 128
 # Snippets come from the first part of a section only (analysed again to find the words).
 SNIPPET_CHARS = 6000
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([\w][\w\'’.-]*)', re.U)
@@ -148,21 +146,25 @@ class _Unit:
         return self.alternatives[0]
 
 
-class _Stoppable(collectors.WrappingCollector):  # type: ignore[misc]  # Whoosh is untyped
-    """Collects as its child does, and raises Cancelled once `cancelled()` says the
-    search is no longer wanted (asked every CHECK_EVERY sections matched, whether or
-    not a filter around it lets them through)."""
+class _Found:
+    """A section a search matched: its number in the index, score and stored fields."""
 
-    def __init__(self, child: Any, cancelled: Callable[[], bool]) -> None:
-        super().__init__(child)
-        self.cancelled = cancelled
+    __slots__ = ("docnum", "fields", "score")
 
-    def matches(self) -> Iterator[int]:
-        cancelled = self.cancelled
-        for count, sub_docnum in enumerate(self.child.matches(), 1):
-            yield sub_docnum
-            if count % CHECK_EVERY == 0 and cancelled():
-                raise Cancelled
+    def __init__(self, docnum: int, score: float, fields: dict[str, Any]) -> None:
+        self.docnum = docnum
+        self.score = score
+        self.fields = fields
+
+    def __getitem__(self, name: str) -> Any:
+        return self.fields[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.fields.get(name, default)
+
+
+def _by_score(item: tuple[int, float]) -> tuple[float, int]:
+    return item[1], -item[0]
 
 
 class _SnippetFormatter(highlight.Formatter):  # type: ignore[misc]  # Whoosh is untyped
@@ -228,6 +230,7 @@ class Searcher:
         else:
             segments = [leaf for i in self.indexes for leaf, _ in i.reader().leaf_readers()]
             self._searcher = searching.Searcher(MultiReader(segments))
+        self._scorer = TermScorer(self._searcher)
         self._analyzer = StemmingAnalyzer()
         self._completed: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # _completions
 
@@ -451,15 +454,13 @@ class Searcher:
             # The primary type only: the other types a document lists are what it
             # touches on (or tagging noise), not what it is about.
             filter_query = Q.Or([Q.Term("primary", self.taxonomy.canonical(t)) for t in types])
-        collector = self._searcher.collector(limit=limit * CANDIDATES)
-        if cancelled is not None:
-            collector = _Stoppable(collector, cancelled)
+        scores = self._scorer.scores(query, cancelled)
         if filter_query is not None:
-            # Outermost, as Whoosh puts it: it decides which matches are collected.
-            collector = collectors.FilterCollector(collector, allow=filter_query)
-        self._searcher.search_with_collector(query, collector)
-        # Not list(results): its len() runs the query again to count every match.
-        found = list(iter(collector.results()))
+            allowed = set(self._searcher.docs_for_query(filter_query))
+            scores = {d: s for d, s in scores.items() if d in allowed}
+        # The best, the earlier section of two equally good (as Whoosh's collector).
+        best_first = heapq.nlargest(limit * CANDIDATES, scores.items(), key=_by_score)
+        found = [_Found(d, s, self._searcher.stored_fields(d)) for d, s in best_first]
         # Words with nothing to look for ("the", "of") neither count nor make up the subject.
         wanted = [u for u in units if not u.exclude and any(self._unit_terms(u))]
         # The words naming the subject, apart from the cue words of the question ("symptoms",
@@ -525,29 +526,11 @@ class Searcher:
 
     def _having(self, units: list[_Unit], docnums: list[int]) -> list[set[int]]:
         """For each unit, which of these sections (numbers in the index) have its words
-        (see _words_query). Each unit's words are looked up for just these sections,
-        skipping the rest of their lists, so a common word costs no more than a rare
-        one (Whoosh's own record of the words matched costs a look at every section)."""
-        having: list[set[int]] = [set() for _ in units]
+        (see _words_query), from the postings the search has just read (Whoosh's own
+        record of the words matched costs a look at every section)."""
+        among = set(docnums)
         queries = [self._words_query(u) for u in units]
-        wanted = sorted(set(docnums))
-        for subsearcher, offset in self._searcher.leaf_searchers():
-            end = offset + subsearcher.doc_count_all()
-            here = [d - offset for d in wanted if offset <= d < end]
-            if not here:
-                continue
-            for query, docs in zip(queries, having, strict=True):
-                if query is None:
-                    continue
-                matcher = query.matcher(subsearcher, subsearcher.boolean_context())
-                for sub in here:
-                    if not matcher.is_active():
-                        break
-                    if matcher.id() < sub:
-                        matcher.skip_to(sub)
-                    if matcher.is_active() and matcher.id() == sub:
-                        docs.add(sub + offset)
-        return having
+        return [set() if q is None else self._scorer.matching(q, among) for q in queries]
 
     def _words_query(self, unit: _Unit) -> Q.Query | None:
         """A section has a unit's words when it has one of its ways of saying it, all
