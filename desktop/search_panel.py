@@ -31,6 +31,8 @@ class SearchPanel(QWidget):
     define_requested = Signal(str)  # a glossary term
     superseded = Signal(int)  # the newest serial, for the worker to skip older ones
     did_you_mean_clicked = Signal(str)  # the suggested spelling
+    # An answer or snippets were shown, and the events they queued (the paint) have run.
+    shown = Signal()
 
     def __init__(self, parent: QWidget | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
@@ -43,6 +45,8 @@ class SearchPanel(QWidget):
         self.describes: QWidget | None = None
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._send)
+        self._shown_later = QTimer(self, singleShot=True, interval=0)
+        self._shown_later.timeout.connect(self.shown)
 
         self.types = QComboBox(self)
         self.types.setAccessibleName("Cancer type")
@@ -125,6 +129,7 @@ class SearchPanel(QWidget):
     # -- answering --------------------------------------------------------------
 
     def show_result(self, serial: int, result: SearchResult) -> None:
+        self._shown_later.start()
         if serial != self.serial:
             return  # a newer query is on its way; this answer is stale
         self.shown_serial = serial
@@ -155,6 +160,7 @@ class SearchPanel(QWidget):
     def set_snippets(self, serial: int, snippets: dict[int, str]) -> None:
         """Snippets made after their result was shown, by row; those of an older
         result than the one shown are dropped."""
+        self._shown_later.start()
         if serial == self.shown_serial and self.result is not None:
             self.list.set_snippets(snippets)
 

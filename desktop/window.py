@@ -27,7 +27,7 @@ from desktop.settings import Settings
 from desktop.status import StatusArea
 from desktop.theme import shipped_icon
 from desktop.watcher import LibraryWatcher
-from desktop.worker import SessionWorker, WorkerThread
+from desktop.worker import SHOWN_WAIT_S, SessionWorker, WorkerThread
 from index.model import GLOSSARY_SCHEME
 
 # The core's loaders and renderer are imported where used: the worker thread has
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
 
         # The worker starts reading the library first; the widgets are built meanwhile.
         self.worker = SessionWorker(bundled, index_dir)
+        self.worker.wait_for_shown = SHOWN_WAIT_S
         self.worker_thread = WorkerThread(self.worker, self)
         self.open_library.connect(self.worker.open)
         self.prepare_search.connect(self.worker.prepare_search)
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
             panel.superseded.connect(self.worker.supersede, Qt.ConnectionType.DirectConnection)
             self.worker.results.connect(panel.show_result)
             self.worker.snippets.connect(panel.set_snippets)
+            panel.shown.connect(self.worker.shown, Qt.ConnectionType.DirectConnection)
             if self.session is not None:
                 self._set_search_types(panel, self.session)
             panel.set_ready(self.searchable)

@@ -126,3 +126,36 @@ def test_a_search_stopped_by_a_newer_keystroke_sends_nothing() -> None:
     worker.failed.connect(lambda message: got.append(SearchResult(message, [])))
     worker.search(1, "gleevec", [])
     assert got == []
+
+
+def test_more_snippets_wait_until_the_window_has_shown_what_was_sent() -> None:
+    """While the window shows an answer, the worker makes no snippets: both running
+    Python at once made showing it ten times slower."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    session = SnippetSession()
+    worker = SessionWorker(bundled=False, index_dir=None)
+    worker.session = session  # type: ignore[assignment]
+    worker.wait_for_shown = 5.0
+    direct = Qt.ConnectionType.DirectConnection  # signalled from a thread of the test's own
+    sent: list[str] = []
+    worker.results.connect(lambda _serial, result: sent.append(result.query), direct)
+    batches: list[dict[int, str]] = []
+    worker.snippets.connect(lambda _serial, made: batches.append(made), direct)
+    searching = threading.Thread(target=worker.search, args=(1, "gleevec", []))
+    searching.start()
+    searching.join(0.3)
+    assert sent == ["gleevec"]
+    assert session.later == [] and searching.is_alive()  # waiting for the window
+    for n in range(1, 5):
+        worker.shown()
+        deadline = threading.Event()
+        while len(batches) < n and not deadline.wait(0.01):
+            pass
+        assert len(session.later) == n  # one batch made for each time it was shown
+    worker.supersede(2)  # a newer keystroke ends the wait at once
+    searching.join(1.0)
+    assert not searching.is_alive()
+    assert len(batches) == 4
