@@ -63,7 +63,7 @@ class TermScorer:
             for offset, ids in self._term_ids(query):
                 found.update(ids if offset == 0 else (d + offset for d in ids))
             return found & among
-        if kind is Q.Or:
+        if _summed(query):
             found = set()
             for sub in query.subqueries:
                 found |= self.matching(sub, among)
@@ -78,7 +78,7 @@ class TermScorer:
 
     def _scores(self, query: Q.Query) -> Scores:
         kind = type(query)
-        if kind is Q.Term or kind is Q.Or:
+        if kind is Q.Term or _summed(query):
             found: Scores = {}
             self._add(query, 1.0, found)
             return found
@@ -106,7 +106,7 @@ class TermScorer:
         kind = type(query)
         if kind is Q.Term:
             self._add_term(query, weight * query.boost, found)
-        elif kind is Q.Or and not query.scale and not query.minmatch:
+        elif _summed(query):
             subs = query.subqueries
             if len(subs) > 1:  # as Whoosh: a compound of one is its one part, unboosted
                 weight *= query.boost
@@ -218,6 +218,11 @@ class TermScorer:
     def _check(self) -> None:
         if self._cancelled is not None and self._cancelled():
             raise Cancelled
+
+
+def _summed(query: Q.Query) -> bool:
+    """Whether a query's score is the sum of its parts' (an Or without coordination)."""
+    return type(query) is Q.Or and not query.scale and not query.minmatch
 
 
 def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:

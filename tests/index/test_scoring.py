@@ -69,6 +69,9 @@ def test_segments_deleted_entries_phrases_and_boosts_score_as_whoosh(tmp_path: P
         Q.And([Q.Or([Q.Term("body", "effect"), Q.Term("body", "cancer")]), Q.Term("body", "side")]),
         Q.AndNot(Q.Term("body", "effect"), Q.Term("title", "imatinib")),
         Q.Or([Q.Or([Q.Term("body", "tissu", boost=0.9)]), Q.Term("body", "nothing")], boost=2.0),
+        # Coordination is Whoosh's to score (and its matchers score it).
+        Q.Or([Q.Term("body", "effect"), Q.Term("body", "swell")], scale=0.5),
+        Q.And([Q.Or([Q.Term("body", "side"), Q.Term("body", "leg")], minmatch=2)]),
     ]
     with ix.searcher() as searcher:
         assert len(searcher.reader().leaf_readers()) == 3
