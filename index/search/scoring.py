@@ -32,6 +32,8 @@ from whoosh.util.numeric import byte_to_length
 from index.model import Cancelled
 
 Scores = dict[int, float]
+# Phrases whose scores are kept for the searches that follow (see TermScorer._matched).
+KEPT_QUERIES = 16
 
 
 class TermScorer:
@@ -43,6 +45,7 @@ class TermScorer:
         self._leaves: list[tuple[searching.Searcher, int]] = list(searcher.leaf_searchers())
         self._lengths: dict[tuple[int, str], bytes | None] = {}
         self._deleted: dict[int, frozenset[int]] = {}
+        self._kept: dict[Q.Query, Scores] = {}  # _matched's, the most recent last
         # The sections of each word read by the last scores(): (offset, numbers) a block.
         self._read: dict[tuple[str, bytes], list[tuple[int, Sequence[int]]]] = {}
 
@@ -99,7 +102,7 @@ class TermScorer:
             wanted = self._scores(query.a)
             unwanted = self._scores(query.b)
             return {d: s for d, s in wanted.items() if d not in unwanted}
-        return self._matched(query)
+        return dict(self._matched(query))  # (kept for later searches: not to be changed)
 
     def _add(self, query: Q.Query, weight: float, found: Scores) -> None:
         """Adds the scores of a sum of words (Or, Term), times `weight`, to `found`."""
@@ -117,14 +120,22 @@ class TermScorer:
                 found[docnum] = found.get(docnum, 0.0) + score * weight
 
     def _matched(self, query: Q.Query) -> Scores:
-        """Whoosh's own matchers, for queries other than words (phrases)."""
-        found: Scores = {}
-        for searcher, offset in self._leaves:
-            matcher = query.matcher(searcher, searcher.context())
-            while matcher.is_active():
-                found[matcher.id() + offset] = matcher.score()
-                matcher.next()
-            self._check()
+        """Whoosh's own matchers, for queries other than words (phrases). Their scores
+        are kept for the next few searches: as a question is typed, each keystroke
+        asks again for the phrases of the words before it, and a phrase of common
+        words ("acute leukemia") costs a look at each section holding them all."""
+        found = self._kept.pop(query, None)
+        if found is None:
+            found = {}
+            for searcher, offset in self._leaves:
+                matcher = query.matcher(searcher, searcher.context())
+                while matcher.is_active():
+                    found[matcher.id() + offset] = matcher.score()
+                    matcher.next()
+                self._check()
+        self._kept[query] = found  # the newest last
+        while len(self._kept) > KEPT_QUERIES:
+            del self._kept[next(iter(self._kept))]
         return found
 
     # -- one word ------------------------------------------------------------------

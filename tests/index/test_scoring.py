@@ -84,6 +84,40 @@ def test_segments_deleted_entries_phrases_and_boosts_score_as_whoosh(tmp_path: P
             for d in scorer.scores(Q.Term("body", "surgeri")) | scorer.scores(queries[0])
         )
         asked: list[int] = []
+
+        def cancelled() -> bool:
+            asked.append(1)
+            return len(asked) >= 2
+
         with pytest.raises(Cancelled):  # asked after each word's postings in each segment
-            scorer.scores(queries[0], lambda: asked.append(1) or len(asked) >= 2)
+            scorer.scores(queries[0], cancelled)
         assert len(asked) == 2
+
+
+def test_phrase_scores_are_kept_for_the_next_keystrokes(
+    bundled_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.search import scoring
+
+    whoosh = bundled_session.searcher()._searcher
+    scorer = TermScorer(whoosh)
+    looked: list[str] = []
+    matcher = Q.Phrase.matcher
+
+    def counted(self: Q.Phrase, *args: object) -> object:
+        looked.append(" ".join(self.words))
+        return matcher(self, *args)
+
+    monkeypatch.setattr(Q.Phrase, "matcher", counted)
+    phrase = Q.Phrase("body", ["side", "effect"], slop=1)
+    typed = Q.Or([phrase, Q.Term("body", "imatinib")])
+    first = scorer.scores(typed)
+    assert looked and first == TermScorer(whoosh).scores(typed)
+    looked.clear()
+    assert scorer.scores(Q.Or([phrase, Q.Term("body", "imatinib"), Q.Term("body", "gist")]))
+    assert looked == []  # the phrase was not looked for again
+    for n in range(scoring.KEPT_QUERIES):  # other phrases push it out
+        scorer.scores(Q.Phrase("body", ["side", f"x{n}"]))
+    looked.clear()
+    assert scorer.scores(typed) == first
+    assert looked == ["side effect"] * len(whoosh.leaf_searchers())
