@@ -46,6 +46,7 @@ class TermScorer:
         self._lengths: dict[tuple[int, str], bytes | None] = {}
         self._deleted: dict[int, frozenset[int]] = {}
         self._kept: dict[Q.Query, Scores] = {}  # _matched's, the most recent last
+        self._cancelled: Callable[[], bool] | None = None
         # The sections of each word read by the last scores(): (offset, numbers) a block.
         self._read: dict[tuple[str, bytes], list[tuple[int, Sequence[int]]]] = {}
 
@@ -146,48 +147,52 @@ class TermScorer:
             return
         field = query.fieldname
         read = self._read.setdefault((field, text), [])
-        for searcher, offset in self._leaves:
-            reader = searcher.reader()
-            if (field, text) not in reader:
-                continue
+        for searcher, offset, reader, matcher, leaf in self._postings(field, text):
             scorer = searcher.weighting.scorer(searcher, field, text)
-            matcher = reader.postings(field, text, scorer=scorer)
-            leaf = matcher.child if isinstance(matcher, WrappingMatcher) else matcher
             lengths = self._field_lengths(reader, field)
             if type(scorer) is BM25FScorer and type(leaf) is W3LeafMatcher and lengths is not None:
                 deleted = self._deleted_in(reader) if leaf is not matcher else frozenset()
-                blocks = []
                 for ids, weights in _blocks(leaf):
-                    blocks.append((offset, ids))
+                    read.append((offset, ids))
                     _add_block(ids, weights, scorer, lengths, deleted, offset, weight, found)
-                read += blocks
             else:
+                ids = []
                 while matcher.is_active():
-                    docnum = matcher.id() + offset
+                    ids.append(matcher.id())
+                    docnum = ids[-1] + offset
                     found[docnum] = found.get(docnum, 0.0) + scorer.score(matcher) * weight
                     matcher.next()
+                read.append((offset, ids))
             self._check()
 
     def _term_ids(self, query: Q.Term) -> list[tuple[int, Sequence[int]]]:
         """The section numbers of a word's postings, block by block with the offset of
-        their segment (deleted sections included)."""
+        their segment (deleted sections may be included)."""
         text = self._text(query)
         if text is None:
             return []
         key = (query.fieldname, text)
         if key not in self._read:
             read = self._read[key] = []
-            for searcher, offset in self._leaves:
-                reader = searcher.reader()
-                if key not in reader:
-                    continue
-                matcher = reader.postings(*key)
-                leaf = matcher.child if isinstance(matcher, WrappingMatcher) else matcher
+            for _, offset, _, matcher, leaf in self._postings(*key):
                 if type(leaf) is W3LeafMatcher:
                     read += ((offset, ids) for ids, _ in _blocks(leaf))
                 else:
                     read.append((offset, list(matcher.all_ids())))
         return self._read[key]
+
+    def _postings(
+        self, field: str, text: bytes
+    ) -> Iterator[tuple[searching.Searcher, int, Any, Any, Any]]:
+        """For each segment holding the word: its searcher, the offset of its section
+        numbers, its reader, the word's postings, and those postings without the
+        filter Whoosh puts around them when the segment has deleted sections."""
+        for searcher, offset in self._leaves:
+            reader = searcher.reader()
+            if (field, text) in reader:
+                matcher = reader.postings(field, text)
+                leaf = matcher.child if isinstance(matcher, WrappingMatcher) else matcher
+                yield searcher, offset, reader, matcher, leaf
 
     def _text(self, query: Q.Term) -> bytes | None:
         """A word as the index keeps it, or None if it can't be there."""
