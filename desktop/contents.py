@@ -9,6 +9,7 @@ older one stop; only the places of the first matches are opened.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -470,3 +471,7 @@ def _work(
         courier.done.emit(serial, None)
         return
     courier.done.emit(serial, view)
+    if library is not None and not stop():
+        # Once the tree is on its way: what the first filter searches.
+        with contextlib.suppress(Exception):  # that filter will try again
+            tree.labels()

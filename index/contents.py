@@ -197,7 +197,8 @@ def build_tree(library: Library, taxonomy: Taxonomy) -> Node:
 
 
 def build_contents(library: Library, taxonomy: Taxonomy) -> Tree:
-    """The tree of build_tree() with its nodes by key."""
+    """The tree of build_tree() with its nodes by key. (The labels a filter searches
+    are made by the first filter, or by `Tree.labels()` once the tree is on screen.)"""
     tree = Tree(Node(""))
     by_type = _by_type(library, taxonomy)
     type_name = _type_names(taxonomy)
@@ -209,8 +210,7 @@ def build_contents(library: Library, taxonomy: Taxonomy) -> Tree:
             doc_node = tree._add(
                 type_node, Node(doc.title, NodeKind.DOCUMENT, doc=doc.id, tooltip=tip.strip())
             )
-            _add_sections(tree, doc_node, doc)
-    tree.labels()  # made here, off the window's thread, so the first filter is quick
+            _add_sections(tree.nodes, doc_node, doc)
     return tree
 
 
@@ -286,10 +286,19 @@ def _type_order(name: str) -> tuple[bool, str]:
     return (name == OTHER_DOCUMENTS, name.casefold())
 
 
-def _add_sections(tree: Tree, doc_node: Node, doc: Document) -> None:
-    nodes: dict[str | None, Node] = {None: doc_node}
+def _add_sections(nodes: dict[Key, Node], doc_node: Node, doc: Document) -> None:
+    # Node.add and Tree._add written out: a large library has tens of thousands of
+    # sections, and this is most of the time a tree takes to make.
+    doc_id, section_kind = doc.id, NodeKind.SECTION
+    placed: dict[str | None, Node] = {None: doc_node}
     for section in doc.sections:
-        parent = nodes.get(section.parent, doc_node)
-        nodes[section.id] = tree._add(
-            parent, Node(section.heading, NodeKind.SECTION, doc=doc.id, section=section.id)
-        )
+        parent = placed.get(section.parent, doc_node)
+        node = Node(section.heading, section_kind, parent, doc_id, section.id)
+        children = parent.children
+        if isinstance(children, list):
+            node.position = len(children)
+            children.append(node)
+        else:
+            parent.children = [node]
+        placed[section.id] = node
+        nodes.setdefault((doc_id, section.id), node)
