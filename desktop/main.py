@@ -29,6 +29,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # library); looking for garbage among them only costs time (~7 ms). The window
     # turns collection back on once its event loop runs (desktop.app.run).
     gc.disable()
+    from index.snapshot import preload
+
+    preload()  # the library's snapshot is read on a thread of its own meanwhile
+    # The Qt-free core the window needs, imported before Qt is: PySide6 reads the
+    # source of each module imported after it (to see whether it uses PySide6).
+    import index.contents
+    import index.session  # noqa: F401
     from desktop.app import run
 
     return run(args)

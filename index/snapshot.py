@@ -14,6 +14,10 @@ A snapshot is a pickle, and loading a pickle can run code: so each is sealed
 with a keyed hash (BLAKE2b) under a random key of this user's, kept in their
 data folder, never beside the snapshot. A snapshot planted in a shared or
 `--index-dir` folder, or damaged, fails the check and is never unpickled.
+
+The window reads the snapshot it opened last, and checks its seal, on a thread of
+its own while Qt loads (`preload`): reading the file and hashing it let go of
+Python's lock, so at a restart they cost no time at all.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import gc
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from index import __version__
 from index.files import write_atomically
-from index.paths import data_dir, resources_dir
+from index.paths import cache_dir, data_dir, resources_dir
 
 if TYPE_CHECKING:
     from index.session import Session
@@ -41,6 +46,8 @@ MAX_FOLDER_DEPTH = 64
 Fingerprint = tuple[tuple[str, int, int], ...]
 _MAGIC = b"ONCOREF\x03"
 _KEY_FILE = "snapshot.key"
+# In the cache folder: the path of the snapshot opened last (what `preload` reads).
+_LAST_FILE = "last-snapshot"
 _SEAL_BYTES = 32
 
 
@@ -163,9 +170,8 @@ def _seal(key: bytes, data: bytes | memoryview) -> bytes:
     return bytes(mac.digest())
 
 
-def load_snapshot(path: Path, current: Fingerprint | None = None) -> Snapshot | None:
-    """The snapshot at `path` if this user sealed it (and, given `current`, it was
-    made from exactly these files), else None (a miss: the library is read instead)."""
+def _read_sealed(path: Path) -> bytes | None:
+    """The snapshot file at `path` if this user sealed it, else None."""
     key = _key(create=False)
     if key is None:
         return None
@@ -178,6 +184,12 @@ def load_snapshot(path: Path, current: Fingerprint | None = None) -> Snapshot | 
     # A plain comparison: the seal guards against a planted file, and nobody can time it.
     if data[: len(_MAGIC)] != _MAGIC or data[len(_MAGIC) : head] != _seal(key, body):
         return None
+    return data
+
+
+def _unpickled(data: bytes) -> Snapshot | None:
+    """The snapshot in a sealed file's bytes, or None if it holds none we can use."""
+    body = memoryview(data)[len(_MAGIC) + _SEAL_BYTES :]
     collecting = gc.isenabled()
     gc.disable()  # unpickling makes many objects and no cycles: collecting only costs time
     try:
@@ -187,8 +199,71 @@ def load_snapshot(path: Path, current: Fingerprint | None = None) -> Snapshot | 
     finally:
         if collecting:
             gc.enable()
-    if not isinstance(snapshot, Snapshot):
+    return snapshot if isinstance(snapshot, Snapshot) else None
+
+
+def _read(path: Path) -> Snapshot | None:
+    data = _read_sealed(path)
+    return _unpickled(data) if data is not None else None
+
+
+class _Preload:
+    """A snapshot being read, checked and unpickled on a thread of its own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.snapshot: Snapshot | None = None
+        self._thread = threading.Thread(target=self._read, name="snapshot preload", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        self.snapshot = _read(self.path)
+
+    def result(self) -> Snapshot | None:
+        self._thread.join()
+        return self.snapshot
+
+
+_preloaded: _Preload | None = None
+_remembering = False  # set by preload(): this process keeps the note of the last one
+
+
+def preload() -> None:
+    """Start reading the snapshot this program opened last; `load_snapshot` of the
+    same path takes it over (once). From now on, the snapshot loaded or saved is
+    noted as the one to preload next time. Anything that goes wrong is a miss, as
+    in load_snapshot."""
+    global _preloaded, _remembering
+    _remembering = True
+    try:
+        last = Path((cache_dir() / _LAST_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, ValueError):
+        return
+    _preloaded = _Preload(last)
+
+
+def _remember(path: Path) -> None:
+    """Note `path` as the snapshot to preload next time (written only when it changes)."""
+    if not _remembering:
+        return  # the command line and tests leave the window's note alone
+    last = cache_dir() / _LAST_FILE
+    with contextlib.suppress(OSError, UnicodeError, ValueError):
+        if last.read_text(encoding="utf-8") == str(path):
+            return
+    with contextlib.suppress(OSError, ValueError):
+        last.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(last, str(path).encode("utf-8"))
+
+
+def load_snapshot(path: Path, current: Fingerprint | None = None) -> Snapshot | None:
+    """The snapshot at `path` if this user sealed it (and, given `current`, it was
+    made from exactly these files), else None (a miss: the library is read instead)."""
+    global _preloaded
+    ahead, _preloaded = _preloaded, None  # taken once, or let go
+    snapshot = ahead.result() if ahead is not None and ahead.path == path else _read(path)
+    if snapshot is None:
         return None
+    _remember(path)
     if current is not None and snapshot.fingerprint != current:
         return None
     return snapshot
@@ -208,6 +283,7 @@ def save_snapshot(path: Path, snapshot: Snapshot) -> bool:
             for part in (_MAGIC, _seal(key, body), body):  # no joined copy of it all
                 f.write(part)
         os.replace(tmp, path)
+        _remember(path)
         return True
     except Exception as exc:
         print(f"oncoref: could not save the startup cache {path}: {exc}", file=sys.stderr)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from index import library as library_module
+from index import snapshot as snapshot_module
+from index.paths import cache_dir
 from index.session import Session, open_session
 from index.snapshot import Snapshot, fingerprint, load_snapshot, save_snapshot, snapshot_path
 from tests.conftest import documents_read, write
@@ -206,3 +208,86 @@ def test_a_damaged_key_is_replaced_and_snapshots_work_again(clinic: Path, tmp_pa
     assert len(key.read_bytes()) == 32
     session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
     assert session.from_snapshot
+
+
+@pytest.fixture
+def window_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the window's process: the snapshot opened last is read ahead (the module's
+    state goes back as it was after the test)."""
+    monkeypatch.setattr(snapshot_module, "_remembering", False)
+    monkeypatch.setattr(snapshot_module, "_preloaded", None)
+
+
+def test_a_restart_takes_over_the_snapshot_read_ahead_while_qt_loads(
+    clinic: Path, tmp_path: Path, window_start: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot_module.preload()  # a first start: nothing was opened before, nothing is read
+    assert snapshot_module._preloaded is None
+    start(clinic, tmp_path / "ix")
+    assert (cache_dir() / "last-snapshot").read_text() == str(snapshot_path(tmp_path / "ix"))
+
+    snapshot_module.preload()
+    ahead = snapshot_module._preloaded
+    assert ahead is not None and ahead.result() is not None
+
+    def no_reading(path: Path) -> None:
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr(snapshot_module, "_read", no_reading)
+    session, pages = start(clinic, tmp_path / "ix")
+    assert session.from_snapshot and "first version" in pages["alpha"]
+    assert snapshot_module._preloaded is None  # taken once, not kept
+
+
+def test_a_snapshot_read_ahead_for_other_folders_is_let_go(
+    clinic: Path, tmp_path: Path, window_start: None
+) -> None:
+    other = tmp_path / "other"
+    write(other / "gamma.md", "# Gamma\n\nAbout radiation therapy.\n")
+    start(clinic, tmp_path / "ix")
+    snapshot_module.preload()  # not noted yet: the first start just did
+    start(other, tmp_path / "other-ix")  # the folders were changed in Settings
+    snapshot_module.preload()
+    assert snapshot_module._preloaded is not None
+    assert snapshot_module._preloaded.path == snapshot_path(tmp_path / "other-ix")
+
+    session, pages = start(clinic, tmp_path / "ix")
+    assert session.from_snapshot and "first version" in pages["alpha"]
+    assert snapshot_module._preloaded is None
+    assert (cache_dir() / "last-snapshot").read_text() == str(snapshot_path(tmp_path / "ix"))
+
+
+def test_a_planted_snapshot_is_not_unpickled_ahead_either(
+    clinic: Path, tmp_path: Path, window_start: None
+) -> None:
+    import pickle
+
+    snapshot_module.preload()
+    start(clinic, tmp_path / "ix")
+    path = snapshot_path(tmp_path / "ix")
+    marker = tmp_path / "marker"
+    path.write_bytes(path.read_bytes()[:40] + pickle.dumps(_Planted(marker)))
+    snapshot_module.preload()
+    assert snapshot_module._preloaded is not None
+    assert snapshot_module._preloaded.result() is None
+    assert not marker.exists()
+    _, pages = start(clinic, tmp_path / "ix")
+    assert "first version" in pages["alpha"]
+
+
+@pytest.mark.parametrize("note", [b"", b"\xff\xfe not text", b"/nowhere/at/all.snapshot"])
+def test_a_damaged_note_of_the_last_snapshot_is_a_miss(
+    clinic: Path, tmp_path: Path, window_start: None, note: bytes
+) -> None:
+    write(cache_dir() / "last-snapshot", note)
+    snapshot_module.preload()
+    if snapshot_module._preloaded is not None:
+        assert snapshot_module._preloaded.result() is None
+    _, pages = start(clinic, tmp_path / "ix")
+    assert "first version" in pages["alpha"]
+
+
+def test_the_command_line_leaves_the_windows_note_alone(clinic: Path, tmp_path: Path) -> None:
+    start(clinic, tmp_path / "ix")
+    start(clinic, tmp_path / "ix")
+    assert not (cache_dir() / "last-snapshot").exists()
