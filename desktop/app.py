@@ -16,8 +16,17 @@ from desktop.theme import apply_palette, shipped_icon
 from desktop.window import MainWindow
 from index import __version__
 
+# The window's thread and the worker's both run Python. Each call the window makes
+# into Qt lets go of Python's lock, and taking it back from a busy worker waits out
+# the switch interval (5 ms by default). At 1,000 documents, a restart took 2.52x a
+# bare window with the default, 2.37x with 0.2 ms and 2.66x with 20 ms; at 5,000,
+# the longest stall of the window while typing was 43-63 ms with the default and
+# 19-35 ms with 0.2 ms (three runs each).
+SWITCH_INTERVAL_S = 0.0002
+
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         QCoreApplication.setOrganizationName(ORGANIZATION)
@@ -38,25 +47,12 @@ def application_icon() -> QIcon:
     return shipped_icon("oncoref")
 
 
-# While the window starts, its thread and the worker's both run Python. Each call
-# into Qt lets go of Python's lock, and taking it back from a busy worker waits
-# out the switch interval (5 ms by default): at 1,000 documents, a restart took
-# 2.52x a bare window with the default, 2.37x with 0.2 ms and 2.66x with 20 ms.
-STARTUP_SWITCH_INTERVAL_S = 0.0002
-
-
 def run(args: argparse.Namespace) -> int:
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(STARTUP_SWITCH_INTERVAL_S)
     app = make_application()
     window = MainWindow(
         extra_libraries=list(args.library or []),
         bundled=not args.no_bundled,
         index_dir=args.index_dir,
-    )
-    # Once the first page is drawn: the window's thread no longer starts anything.
-    window.ready.connect(
-        lambda: QTimer.singleShot(0, lambda: sys.setswitchinterval(switch_interval))
     )
     if args.exit_when_ready:
         window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_and_close(window)))

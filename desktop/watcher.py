@@ -34,7 +34,8 @@ STAT_INTERVAL_MS = 2000
 # After a slow pass, the pass thread rests this many times as long before the next.
 REST_FACTOR = 4
 # Within a pass, a short sleep every so many paths hands Python's interpreter lock to
-# the window's thread (otherwise it may wait a switch interval, 5 ms, each time).
+# the window's thread (otherwise it may wait a switch interval each time, see
+# desktop.app).
 YIELD_EVERY = 100
 YIELD_S = 0.0005
 # Folder watches are added a few at a time, for at most this long per turn of the
