@@ -691,7 +691,7 @@ def plan(size: int) -> Plan:
             restarts=5, edits=2, cli_runs=2, questions=QUESTIONS, keystrokes=150, typed_questions=5
         )
     return Plan(
-        restarts=3, edits=1, cli_runs=1, questions=QUESTIONS, keystrokes=100, typed_questions=5
+        restarts=3, edits=2, cli_runs=1, questions=QUESTIONS, keystrokes=100, typed_questions=5
     )
 
 
