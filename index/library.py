@@ -108,6 +108,61 @@ def load_library(
     return library
 
 
+def reread(previous: Library, changed: Iterable[str]) -> Library | None:
+    """`previous` with the documents of the `changed` files (by path as text: a
+    document, its sidecar, or a folder of the library, whose time changes when a
+    file in it is saved by renaming) read again, for a library whose files have the
+    same names as when it was read: the library a full walk would give, without the
+    walk (at 5,000 documents the walk costs ~120 ms, one document ~5-20 ms).
+
+    None when that cannot be told without the walk: a changed file that is none of
+    those, a document that no longer reads, or one whose problems are new (their
+    place among the library's problems is the walk's order)."""
+    by_path = {str(d.path): (i, d) for i, d in enumerate(previous.documents)}
+    folders = {str(r) for r in previous.roots} | {os.path.dirname(p) for p in by_path}
+    by_sidecar: dict[str, tuple[int, Document]] | None = None
+    again: dict[int, Document] = {}
+    for name in changed:
+        found = by_path.get(name)
+        if found is None and formats.is_sidecar(name):
+            if by_sidecar is None:
+                by_sidecar = {sidecar_name(p): found for p, found in by_path.items()}
+            found = by_sidecar.get(name)
+        if found is not None:
+            again[found[0]] = found[1]
+        elif name not in folders:
+            return None
+    library = Library(
+        roots=list(previous.roots),
+        documents=list(previous.documents),
+        problems=list(previous.problems),
+    )
+    for index, old in sorted(again.items()):
+        name = str(old.path)
+        root = _root_of(name, old.id, library.roots)
+        document, problems = load_guarded(old.path, old.id, root) if root else (None, [])
+        own = {name, sidecar_name(name)}
+        at = [i for i, p in enumerate(library.problems) if str(p.path) in own]
+        if document is None or (problems and not at) or (at and at[-1] - at[0] >= len(at)):
+            return None
+        document.stamp = _stamp(name) + _stamp(sidecar_name(name))
+        document.bundled, document.pack = old.bundled, old.pack
+        library.documents[index] = document
+        if at:  # a document's problems stand together, in the walk's order
+            library.problems[at[0] : at[-1] + 1] = problems
+    return library
+
+
+def _root_of(name: str, doc_id: str, roots: Sequence[Path]) -> Path | None:
+    """The library folder a document was read from: the one its id is the path under."""
+    for root in roots:
+        top = os.path.join(str(root), "")
+        below = name[len(top) :] if name.startswith(top) else None
+        if below and shown_name(os.path.splitext(below)[0].replace(os.sep, "/")) == doc_id:
+            return root
+    return None
+
+
 def load_guarded(
     path: Path, doc_id: str, root: Path | None
 ) -> tuple[Document | None, list[Problem]]:

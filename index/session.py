@@ -92,6 +92,9 @@ class Session:
     packs: list[InstalledPack] = field(default_factory=list)
     with_packs: bool = False
     resource_problems: list[Problem] = field(default_factory=list)
+    # What was wrong with the list of installed packs (apart from the library's own
+    # problems, so that a library read again in part keeps none that are gone).
+    pack_problems: list[Problem] = field(default_factory=list)
     # Rendered pages by document id; a snapshot keeps the page a start opens on.
     pages: dict[str, str] = field(default_factory=dict)
     index_report: IndexReport | None = None
@@ -107,7 +110,7 @@ class Session:
 
     @property
     def problems(self) -> list[Problem]:
-        return self.resource_problems + self.library.problems
+        return self.resource_problems + self.pack_problems + self.library.problems
 
     @property
     def roots(self) -> list[Path]:
@@ -362,12 +365,13 @@ class Session:
             checkpoint=checkpoint,
             packs=packs,
         )
-        library.problems[:0] = pack_problems
-        session = self._followed_by(library, packs)
+        session = self._followed_by(library, packs, pack_problems)
         session._snapshot = (snapshot_path(self.index_dir), stamp, base)
         return session
 
-    def _followed_by(self, library: Library, packs: list[InstalledPack]) -> Session:
+    def _followed_by(
+        self, library: Library, packs: list[InstalledPack], pack_problems: list[Problem]
+    ) -> Session:
         """A session of a newer reading of the same folders, with this one's glossary,
         synonyms and taxonomy, and its pages of the documents taken over unchanged."""
         session = Session(
@@ -381,6 +385,7 @@ class Session:
             packs=packs,
             with_packs=self.with_packs,
             resource_problems=list(self.resource_problems),
+            pack_problems=pack_problems,
         )
         kept = {d.id for d in library.documents if self.library.get(d.id) is d}
         session.pages = {
@@ -485,8 +490,15 @@ def open_session(
     saved: tuple[Path, Fingerprint, Fingerprint] | None = None
     earlier: Session | None = None  # a snapshot of the same code, of other files
     earlier_pages: dict[str, str] = {}
+    changed: list[str] | None = None  # the files changed since that snapshot
     if use_snapshot:
-        from index.snapshot import base_fingerprint, fingerprint, load_snapshot, snapshot_path
+        from index.snapshot import (
+            base_fingerprint,
+            changed_files,
+            fingerprint,
+            load_snapshot,
+            snapshot_path,
+        )
 
         # Made before reading, so that a file changed meanwhile is a miss next time.
         base = base_fingerprint()
@@ -501,20 +513,26 @@ def open_session(
             return session
         if snapshot is not None and snapshot.base == base:
             earlier, earlier_pages = snapshot.session, snapshot.pages
+            changed = changed_files(snapshot.fingerprint, stamp)
 
-    from index.library import load_library
+    library: Library | None = None
+    if earlier is not None and changed is not None:
+        from index.library import reread
 
-    previous = earlier.library if earlier is not None else None
-    library = load_library(
-        roots, bundled=bundled_root, previous=previous, checkpoint=checkpoint, packs=installed
-    )
-    library.problems[:0] = pack_problems
+        library = reread(earlier.library, changed)  # the same files, a few changed
+    if library is None:
+        from index.library import load_library
+
+        previous = earlier.library if earlier is not None else None
+        library = load_library(
+            roots, bundled=bundled_root, previous=previous, checkpoint=checkpoint, packs=installed
+        )
     if earlier is not None:
         # Our resources are as they were when the snapshot was made; the folders are
         # the ones asked for now.
         earlier.index_dir, earlier.folders, earlier.pages = index_dir, folders, earlier_pages
         earlier.bundled_root, earlier.with_packs = bundled_root, packs
-        session = earlier._followed_by(library, installed)
+        session = earlier._followed_by(library, installed, pack_problems)
     else:
         from index.glossary import load_glossary
         from index.synonyms import load_synonyms
@@ -534,6 +552,7 @@ def open_session(
             packs=installed,
             with_packs=packs,
             resource_problems=glossary_problems + synonym_problems + taxonomy_problems,
+            pack_problems=pack_problems,
         )
     session._snapshot = saved
     return session

@@ -85,6 +85,21 @@ def fingerprint(roots: Sequence[Path], base: Fingerprint | None = None) -> Finge
     return tuple(stamps)
 
 
+def changed_files(old: Fingerprint, new: Fingerprint) -> list[str] | None:
+    """The files and folders whose size or time differ between two fingerprints of
+    the same names; None when a name was added, removed or renamed, or could not be
+    read (then the library must be walked again)."""
+    if len(old) != len(new):
+        return None
+    changed = []
+    for (name, size, time), (new_name, new_size, new_time) in zip(old, new, strict=True):
+        if name != new_name or new_size < 0:
+            return None
+        if size != new_size or time != new_time:
+            changed.append(name)
+    return changed
+
+
 def _stamp_tree(
     top: Path, stamps: list[tuple[str, int, int]], wanted: Callable[[str], bool]
 ) -> None:

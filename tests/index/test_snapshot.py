@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,84 @@ def test_the_command_line_leaves_the_windows_note_alone(clinic: Path, tmp_path: 
     start(clinic, tmp_path / "ix")
     start(clinic, tmp_path / "ix")
     assert not (cache_dir() / "last-snapshot").exists()
+
+
+def _as_read(session: Session) -> tuple[list[tuple[str, str, tuple[int, ...]]], list[str]]:
+    """What a person would see of a library: each document's title and stamp (its
+    text with it), and the problems listed in order."""
+    library = session.library
+    shown = [
+        (d.id, d.title + "".join(s.text for s in d.sections), d.stamp) for d in library.documents
+    ]
+    return shown, [str(p) for p in session.problems]
+
+
+def _walked(folder: Path, tmp_path: Path) -> Session:
+    """The same folder read from the start, as a first start would."""
+    return open_session([folder], bundled=False, index_dir=tmp_path / "walk")
+
+
+def _save_by_renaming(path: Path, text: str) -> None:
+    """As many editors save: a new file beside, renamed over the old one (the
+    folder's time changes; its names do not)."""
+    write(path.with_name(path.name + ".new"), text)
+    os.replace(path.with_name(path.name + ".new"), path)
+
+
+EDITS = {
+    "in place": lambda clinic: write(
+        clinic / "alpha.md", "# Alpha\n\n## Care\n\nThe second version.\n"
+    ),
+    "saved by renaming": lambda clinic: _save_by_renaming(
+        clinic / "alpha.md", "# Alpha\n\n## Care\n\nThe second version.\n"
+    ),
+    "its sidecar": lambda clinic: write(clinic / "beta.meta.yaml", "title: Beta, retitled\n"),
+    "one with a problem, still wrong": lambda clinic: write(
+        clinic / "delta.md",
+        "---\ntitle: Delta\nsummary: [broken further down\n---\n# Delta\n\nNew.\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_an_edited_document_is_read_again_without_walking_the_library(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable[[Path], None]
+) -> None:
+    write(clinic / "beta.meta.yaml", "title: Beta from its sidecar\n")
+    write(clinic / "delta.md", "---\ntitle: [broken\n---\n# Delta\n\nText.\n")
+    write(clinic / "notes.xlsx", "not a document")
+    start(clinic, tmp_path / "ix")
+    edit(clinic)
+    read = documents_read(monkeypatch)
+    monkeypatch.setattr(library_module, "load_library", _no_walk)
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert len(read) == 1  # the one document edited, or the one its sidecar is of
+    monkeypatch.undo()
+    assert _as_read(session) == _as_read(_walked(clinic, tmp_path))
+
+
+def _no_walk(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the whole library was walked")
+
+
+BIGGER_CHANGES = {
+    "a document added": lambda clinic: write(clinic / "gamma.md", "# Gamma\n\nNew.\n"),
+    "a document removed": lambda clinic: (clinic / "beta.txt").unlink(),
+    "a document renamed": lambda clinic: (clinic / "beta.txt").rename(clinic / "bravo.txt"),
+    "a document that no longer reads": lambda clinic: write(clinic / "alpha.md", b"\x00\x01"),
+    "a problem that was not there": lambda clinic: write(
+        clinic / "alpha.md", "---\ntitle: [broken\n---\n# Alpha\n\nText.\n"
+    ),
+    "a file that is not a document": lambda clinic: write(clinic / "notes.xlsx", "other"),
+}
+
+
+@pytest.mark.parametrize("change", BIGGER_CHANGES.values(), ids=BIGGER_CHANGES.keys())
+def test_other_changes_walk_the_library_and_give_what_a_first_start_gives(
+    clinic: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    write(clinic / "notes.xlsx", "not a document")
+    start(clinic, tmp_path / "ix")
+    change(clinic)
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert _as_read(session) == _as_read(_walked(clinic, tmp_path))
