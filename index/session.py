@@ -105,6 +105,9 @@ class Session:
     _renderer: DocumentRenderer | None = None
     # Where to save a snapshot, of what files, and of which code and resources.
     _snapshot: tuple[Path, Fingerprint, Fingerprint] | None = None
+    # The size and time of every file this reading was made from (empty when not
+    # known): a reload compares them to tell which files changed.
+    _stamp: Fingerprint = ()
 
     # -- what is in it ----------------------------------------------------------
 
@@ -351,22 +354,17 @@ class Session:
     def reload(self, checkpoint: Checkpoint | None = None) -> Session:
         """A new session of the library as it is now on disk. Documents whose file
         and sidecar are unchanged are taken over without being read again."""
-        from index.library import load_library
-        from index.snapshot import base_fingerprint, fingerprint, snapshot_path
+        from index.snapshot import base_fingerprint, changed_files, fingerprint, snapshot_path
 
         packs, pack_problems = _installed_packs(self.with_packs)
         roots = _with_packs(self.bundled_root, packs, self.folders)
         base = base_fingerprint()
         stamp = fingerprint(roots, base)  # before reading, as when opening
-        library = load_library(
-            roots,
-            bundled=self.bundled_root,
-            previous=self.library,
-            checkpoint=checkpoint,
-            packs=packs,
-        )
+        changed = changed_files(self._stamp, stamp) if self._stamp else None
+        library = _library_now(roots, self.bundled_root, self.library, changed, checkpoint, packs)
         session = self._followed_by(library, packs, pack_problems)
         session._snapshot = (snapshot_path(self.index_dir), stamp, base)
+        session._stamp = stamp
         return session
 
     def _followed_by(
@@ -412,6 +410,7 @@ class Session:
             "_searcher": None,
             "_renderer": None,
             "_snapshot": None,
+            "_stamp": (),  # the snapshot keeps it once, beside the session
             "index_report": None,
             "pages": {},
             "from_snapshot": False,
@@ -510,23 +509,14 @@ def open_session(
             session.index_dir = index_dir
             session.pages = dict(snapshot.pages)
             session.from_snapshot = True
+            session._stamp = stamp
             return session
         if snapshot is not None and snapshot.base == base:
             earlier, earlier_pages = snapshot.session, snapshot.pages
             changed = changed_files(snapshot.fingerprint, stamp)
 
-    library: Library | None = None
-    if earlier is not None and changed is not None:
-        from index.library import reread
-
-        library = reread(earlier.library, changed)  # the same files, a few changed
-    if library is None:
-        from index.library import load_library
-
-        previous = earlier.library if earlier is not None else None
-        library = load_library(
-            roots, bundled=bundled_root, previous=previous, checkpoint=checkpoint, packs=installed
-        )
+    previous = earlier.library if earlier is not None else None
+    library = _library_now(roots, bundled_root, previous, changed, checkpoint, installed)
     if earlier is not None:
         # Our resources are as they were when the snapshot was made; the folders are
         # the ones asked for now.
@@ -555,4 +545,27 @@ def open_session(
             pack_problems=pack_problems,
         )
     session._snapshot = saved
+    session._stamp = saved[1] if saved else ()
     return session
+
+
+def _library_now(
+    roots: list[Path],
+    bundled_root: Path | None,
+    previous: Library | None,
+    changed: list[str] | None,
+    checkpoint: Checkpoint | None,
+    packs: list[InstalledPack],
+) -> Library:
+    """The library as it is on disk now: `previous` with just the `changed` files read
+    again where no file was added, removed or renamed; otherwise the folders walked,
+    taking over the documents of `previous` whose files are unchanged."""
+    from index.library import load_library, reread
+
+    if previous is not None and changed is not None:
+        library = reread(previous, changed)
+        if library is not None:
+            return library
+    return load_library(
+        roots, bundled=bundled_root, previous=previous, checkpoint=checkpoint, packs=packs
+    )

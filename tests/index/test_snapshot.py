@@ -373,3 +373,20 @@ def test_other_changes_walk_the_library_and_give_what_a_first_start_gives(
     change(clinic)
     session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
     assert _as_read(session) == _as_read(_walked(clinic, tmp_path))
+
+
+def test_a_reload_in_a_running_window_reads_an_edit_without_a_walk(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    _save_by_renaming(clinic / "alpha.md", "# Alpha\n\n## Care\n\nEdited while it was open.\n")
+    read = documents_read(monkeypatch)
+    monkeypatch.setattr(library_module, "load_library", _no_walk)
+    again = session.reload()
+    assert read == ["alpha"]
+    assert "Edited while it was open" in again.page("alpha")
+    write(clinic / "gamma.md", "# Gamma\n\nAdded while it was open.\n")
+    monkeypatch.undo()
+    latest = again.reload()  # a file added: the folders are walked
+    assert _as_read(latest) == _as_read(_walked(clinic, tmp_path))
+    assert [d.id for d in latest.library.documents] == ["alpha", "beta", "gamma"]
