@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import gc
+import itertools
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -56,9 +57,6 @@ def load_library(
     # By the path as text: a library of thousands of files is walked on every start
     # after a change, and building and hashing path objects was most of that walk.
     earlier = {str(d.path): d for d in previous.documents} if previous else {}
-    earlier_problems: dict[str, list[Problem]] = {}
-    for problem in previous.problems if previous else []:
-        earlier_problems.setdefault(str(problem.path), []).append(problem)
     seen_ids: dict[str, Path] = {}
     pack_ids: set[str] = set()
     for root in [r for r in roots if r in from_pack] + [r for r in roots if r not in from_pack]:
@@ -91,12 +89,11 @@ def load_library(
             known = earlier.get(name)
             document: Document | None
             if known is not None and known.id == doc_id and known.stamp == stamp:
-                document = known
-                problems = earlier_problems.get(name, []) + earlier_problems.get(sidecar, [])
+                document, problems = known, list(known.problems)
             else:
                 document, problems = load_guarded(path, doc_id, root)
                 if document is not None:
-                    document.stamp = stamp
+                    document.stamp, document.problems = stamp, tuple(problems)
             library.problems.extend(problems)
             if document is not None:
                 document.bundled = is_bundled
@@ -108,7 +105,9 @@ def load_library(
     return library
 
 
-def reread(previous: Library, changed: Iterable[str]) -> Library | None:
+def reread(
+    previous: Library, changed: Iterable[str], checkpoint: Checkpoint | None = None
+) -> Library | None:
     """`previous` with the documents of the `changed` files (by path as text: a
     document, its sidecar, or a folder of the library, whose time changes when a
     file in it is saved by renaming) read again, for a library whose files have the
@@ -116,9 +115,12 @@ def reread(previous: Library, changed: Iterable[str]) -> Library | None:
     walk (at 5,000 documents the walk costs ~120 ms, one document ~5-20 ms).
 
     None when that cannot be told without the walk: a changed file that is none of
-    those, a document that no longer reads, or one whose problems are new (their
-    place among the library's problems is the walk's order)."""
+    those, a document that no longer reads, one whose problems are new (their
+    place among the library's problems is the walk's order), or folders that
+    overlap (a file read twice)."""
     by_path = {str(d.path): (i, d) for i, d in enumerate(previous.documents)}
+    if _overlapping(previous.roots) or len(by_path) != len(previous.documents):
+        return None
     folders = {str(r) for r in previous.roots} | {os.path.dirname(p) for p in by_path}
     by_sidecar: dict[str, tuple[int, Document]] | None = None
     again: dict[int, Document] = {}
@@ -126,7 +128,7 @@ def reread(previous: Library, changed: Iterable[str]) -> Library | None:
         found = by_path.get(name)
         if found is None and formats.is_sidecar(name):
             if by_sidecar is None:
-                by_sidecar = {sidecar_name(p): found for p, found in by_path.items()}
+                by_sidecar = {sidecar_name(p): place for p, place in by_path.items()}
             found = by_sidecar.get(name)
         if found is not None:
             again[found[0]] = found[1]
@@ -138,19 +140,32 @@ def reread(previous: Library, changed: Iterable[str]) -> Library | None:
         problems=list(previous.problems),
     )
     for index, old in sorted(again.items()):
+        if checkpoint:
+            checkpoint()
         name = str(old.path)
         root = _root_of(name, old.id, library.roots)
-        document, problems = load_guarded(old.path, old.id, root) if root else (None, [])
-        own = {name, sidecar_name(name)}
-        at = [i for i, p in enumerate(library.problems) if str(p.path) in own]
-        if document is None or (problems and not at) or (at and at[-1] - at[0] >= len(at)):
+        if root is None:
             return None
-        document.stamp = _stamp(name) + _stamp(sidecar_name(name))
+        stamp = _stamp(name) + _stamp(sidecar_name(name))  # before reading, as load_library
+        document, problems = load_guarded(old.path, old.id, root)
+        own = {id(p) for p in old.problems}
+        at = [i for i, p in enumerate(library.problems) if id(p) in own]
+        if document is None or (problems and not at) or len(at) != len(own):
+            return None
+        if at and at[-1] - at[0] >= len(at):
+            return None  # they stand together, as the walk put them
+        document.stamp, document.problems = stamp, tuple(problems)
         document.bundled, document.pack = old.bundled, old.pack
         library.documents[index] = document
-        if at:  # a document's problems stand together, in the walk's order
+        if at:
             library.problems[at[0] : at[-1] + 1] = problems
     return library
+
+
+def _overlapping(roots: Sequence[Path]) -> bool:
+    """Whether a library folder is given twice or lies inside another one."""
+    tops = sorted(os.path.join(str(r), "") for r in roots)
+    return any(b.startswith(a) for a, b in itertools.pairwise(tops))
 
 
 def _root_of(name: str, doc_id: str, roots: Sequence[Path]) -> Path | None:

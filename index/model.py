@@ -221,6 +221,9 @@ class Document:
     # reads again only the documents whose stamp has changed.
     stamp: tuple[int, ...] = ()
     pack: PackOrigin | None = None  # set when it comes from an installed library pack
+    # What reading it found wrong (also in its library's problems, in the walk's
+    # order): a document taken over unread keeps them, one read again replaces them.
+    problems: tuple[Problem, ...] = ()
 
     @property
     def title(self) -> str:

@@ -563,7 +563,7 @@ def _library_now(
     from index.library import load_library, reread
 
     if previous is not None and changed is not None:
-        library = reread(previous, changed)
+        library = reread(previous, changed, checkpoint)
         if library is not None:
             return library
     return load_library(

@@ -369,6 +369,9 @@ def test_other_changes_walk_the_library_and_give_what_a_first_start_gives(
     clinic: Path, tmp_path: Path, change: Callable[[Path], None]
 ) -> None:
     write(clinic / "notes.xlsx", "not a document")
+    write(
+        clinic / "delta.md", "---\ntitle: [broken\n---\n# Delta\n\nTaken over, problem and all.\n"
+    )
     start(clinic, tmp_path / "ix")
     change(clinic)
     session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
@@ -390,3 +393,63 @@ def test_a_reload_in_a_running_window_reads_an_edit_without_a_walk(
     latest = again.reload()  # a file added: the folders are walked
     assert _as_read(latest) == _as_read(_walked(clinic, tmp_path))
     assert [d.id for d in latest.library.documents] == ["alpha", "beta", "gamma"]
+
+
+def _edited_after_a_start(
+    folders: list[Path], tmp_path: Path, edit: Callable[[], None]
+) -> tuple[Session, Session]:
+    """A restart and a reload of the running session after `edit`, against the same
+    folders read from the start."""
+    running = open_session(folders, bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    running.save_snapshot()
+    edit()
+    restarted = open_session(folders, bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert not restarted.from_snapshot
+    walked = open_session(folders, bundled=False, index_dir=tmp_path / "walk")
+    assert _as_read(running.reload()) == _as_read(walked)
+    return restarted, walked
+
+
+@pytest.mark.parametrize("inner", ["sub", ""], ids=["a folder inside another", "a folder twice"])
+def test_an_edit_read_from_overlapping_folders_is_never_stale(
+    clinic: Path, tmp_path: Path, inner: str
+) -> None:
+    write(clinic / "sub" / "x.md", "# X\n\nThe first text.\n")
+    folders = [clinic, clinic / inner] if inner else [clinic, clinic]
+    restarted, walked = _edited_after_a_start(
+        folders, tmp_path, lambda: write(clinic / "sub" / "x.md", "# X\n\nThe edited text.\n")
+    )
+    assert _as_read(restarted) == _as_read(walked)
+    assert "edited text" in restarted.page("sub/x")
+
+
+def test_a_sidecar_that_links_out_of_the_library_keeps_its_problems(
+    clinic: Path, tmp_path: Path
+) -> None:
+    outside = write(tmp_path / "elsewhere" / "alpha.meta.yaml", "title: From outside\n")
+    (clinic / "alpha.meta.yaml").symlink_to(outside)
+    restarted, walked = _edited_after_a_start(
+        [clinic], tmp_path, lambda: write(clinic / "alpha.md", "# Alpha\n\nEdited.\n")
+    )
+    assert _as_read(restarted) == _as_read(walked)
+    assert sum("outside the library" in str(p) for p in restarted.problems) >= 1
+
+
+def test_an_edit_saved_while_a_document_is_read_again_is_read_next_time(
+    clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    write(clinic / "alpha.md", "# Alpha\n\nVersion two.\n")
+    real = library_module.load_guarded
+
+    def saved_meanwhile(path: Path, doc_id: str, root: Path | None) -> object:
+        read = real(path, doc_id, root)
+        write(clinic / "alpha.md", "# Alpha\n\nVersion three, saved during the read.\n")
+        return read
+
+    monkeypatch.setattr(library_module, "load_guarded", saved_meanwhile)
+    again = running.reload()
+    monkeypatch.undo()
+    assert "Version two" in again.page("alpha")
+    write(clinic / "gamma.md", "# Gamma\n\nAdded: the folders are walked.\n")
+    assert "Version three" in again.reload().page("alpha")  # its stamp is the older one
