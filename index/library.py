@@ -72,7 +72,7 @@ def load_library(
                 checkpoint()
             name = str(path)
             below = name[len(top) :] if name.startswith(top) else str(path.relative_to(root))
-            doc_id = shown_name(os.path.splitext(below)[0].replace(os.sep, "/"))
+            doc_id = document_id(below)
             if is_bundled and (doc_id in pack_ids or doc_id in withdrawn):
                 continue  # replaced or withdrawn by an installed pack
             if doc_id in seen_ids:
@@ -173,7 +173,7 @@ def _root_of(name: str, doc_id: str, roots: Sequence[Path]) -> Path | None:
     for root in roots:
         top = os.path.join(str(root), "")
         below = name[len(top) :] if name.startswith(top) else None
-        if below and shown_name(os.path.splitext(below)[0].replace(os.sep, "/")) == doc_id:
+        if below and document_id(below) == doc_id:
             return root
     return None
 
@@ -191,6 +191,11 @@ def load_guarded(
         return None, [Problem(path, "too large to read in the memory there is", "skipped")]
     except Exception as exc:
         return None, [Problem(path, f"could not be read: {type(exc).__name__}: {exc}", "skipped")]
+
+
+def document_id(below: str) -> str:
+    """The id of the document at `below` (its path under its library folder)."""
+    return shown_name(os.path.splitext(below)[0].replace(os.sep, "/"))
 
 
 def shown_name(name: str) -> str:
