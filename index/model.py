@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from pickle import PickleBuffer
+from typing import Any, SupportsIndex
 
 # Said wherever a patient reads or takes home our content.
 DISCLAIMER = "Information, not medical advice. Talk with your care team about your own situation."
@@ -129,10 +130,15 @@ class Section:
     def __repr__(self) -> str:
         return f"Section(id={self.id!r}, heading={self.heading!r}, level={self.level})"
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, tuple[Any, ...]]:
         # Pickled as its fields in one tuple: the start-up snapshot unpickles thousands.
+        # From protocol 5 the compressed text goes as a buffer, which the snapshot keeps
+        # beside the pickle and hands back as a view of the file it read: no copy made.
         state = (self.id, self.heading, self.level, self.parent, self.kind, self.glossary_refs)
-        return _unpickled_section, (*state, self._packed)
+        packed: Packed | PickleBuffer = self._packed
+        if not isinstance(packed, tuple):
+            packed = PickleBuffer(packed) if int(protocol) >= 5 else bytes(packed)
+        return _unpickled_section, (*state, packed)
 
 
 def _unpickled_section(
@@ -142,7 +148,7 @@ def _unpickled_section(
     parent: str | None,
     kind: SectionKind,
     glossary_refs: list[GlossaryRef],
-    packed: bytes | tuple[str, str],
+    packed: Packed,
 ) -> Section:
     section = Section.__new__(Section)
     section.id, section.heading, section.level, section.parent = id, heading, level, parent
@@ -150,12 +156,15 @@ def _unpickled_section(
     return section
 
 
+# A section's text as kept: compressed (bytes, or a view of a snapshot's file), or as it
+# is when short.
+Packed = bytes | memoryview | tuple[str, str]
 _SECTION_FIELDS = ("id", "heading", "level", "parent", "body", "text", "kind", "glossary_refs")
 # Below this many characters a section's text is kept as it is: compressing gains little.
 _PACK_FROM = 200
 
 
-def _pack(body: str, text: str) -> bytes | tuple[str, str]:
+def _pack(body: str, text: str) -> Packed:
     if len(body) + len(text) < _PACK_FROM:
         return (body, text)
     raw_body = body.encode("utf-8", "surrogatepass")
@@ -163,7 +172,7 @@ def _pack(body: str, text: str) -> bytes | tuple[str, str]:
     return zlib.compress(raw, 1)  # the fastest level: 4-5x smaller on our documents
 
 
-def _unpack(packed: bytes | tuple[str, str]) -> tuple[str, str]:
+def _unpack(packed: Packed) -> tuple[str, str]:
     if isinstance(packed, tuple):
         return packed
     raw = zlib.decompress(packed)

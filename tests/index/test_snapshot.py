@@ -453,3 +453,53 @@ def test_an_edit_saved_while_a_document_is_read_again_is_read_next_time(
     assert "Version two" in again.page("alpha")
     write(clinic / "gamma.md", "# Gamma\n\nAdded: the folders are walked.\n")
     assert "Version three" in again.reload().page("alpha")  # its stamp is the older one
+
+
+def _long_text(topic: str, n: int) -> str:
+    """A page long enough that each section's text is kept compressed."""
+    said = " ".join(f"Sentence {i} about {topic}, said plainly for a patient." for i in range(n))
+    return f"# {topic.title()}\n\n## What it is\n\n{said}\n\n## Questions to ask\n\n{said}\n"
+
+
+def test_long_sections_come_back_word_for_word_restart_after_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compressed section text is kept beside the pickle and handed back as a view of
+    the file read: it must survive being saved again, and a document read again."""
+    clinic = tmp_path / "clinic"
+    write(clinic / "alpha.md", _long_text("radiation", 40))
+    write(clinic / "beta.md", _long_text("fatigue", 60))
+    start(clinic, tmp_path / "ix")
+    restarted, _ = start(clinic, tmp_path / "ix")  # from the snapshot, saved again
+    assert restarted.from_snapshot
+    write(clinic / "beta.md", _long_text("nausea", 50))
+    read = documents_read(monkeypatch)
+    edited, _ = start(clinic, tmp_path / "ix")  # alpha taken over, beta read again
+    assert read == ["beta"]
+    again = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert again.from_snapshot
+    fresh = _walked(clinic, tmp_path)
+    for session in (restarted, edited, again):
+        assert [d.id for d in session.library.documents] == ["alpha", "beta"]
+    assert _as_read(again) == _as_read(fresh)
+    body = {s.id: s.body for s in fresh.library.get("alpha").sections}
+    assert {s.id: s.body for s in again.library.get("alpha").sections} == body
+    assert "Sentence 39 about radiation" in again.library.get("alpha").sections[-1].text
+
+
+def test_a_section_read_from_a_snapshot_copies_and_pickles_as_any_other(
+    tmp_path: Path,
+) -> None:
+    import copy
+    import pickle
+
+    clinic = tmp_path / "clinic"
+    write(clinic / "alpha.md", _long_text("radiation", 40))
+    start(clinic, tmp_path / "ix")
+    session = open_session([clinic], bundled=False, index_dir=tmp_path / "ix", use_snapshot=True)
+    assert session.from_snapshot
+    section = session.library.documents[0].sections[-1]
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(section, protocol=protocol)) == section
+    assert copy.copy(section) == section
+    assert copy.deepcopy(section).text == section.text
