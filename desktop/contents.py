@@ -51,6 +51,10 @@ SECTION_ROLE = Qt.ItemDataRole.UserRole + 2  # the section id, or None for a typ
 
 # How long typing in the filter pauses before the tree is filtered.
 FILTER_DELAY_MS = 200
+# How long after a new tree is shown the labels a filter searches are made (on the
+# contents thread): later than the window's first paint, which they would slow
+# down, and before most people type a filter (a filter typed sooner makes them).
+LABELS_DELAY_MS = 1000
 # The matches whose place in the tree is opened; past these the tree says how many
 # more there are. And the rows put in sight at most when a tree is shown: laying
 # out a row costs the view a few calls into the model (tens of microseconds), so
@@ -208,6 +212,8 @@ class ContentsPanel(QWidget):
         self._delay.setSingleShot(True)
         self._delay.setInterval(filter_delay_ms)
         self._delay.timeout.connect(self._start)
+        self._labels = QTimer(self, singleShot=True, interval=LABELS_DELAY_MS)
+        self._labels.timeout.connect(lambda: _WORK.submit(_make_labels, self._full))
 
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
@@ -301,11 +307,13 @@ class ContentsPanel(QWidget):
         if serial != self._waiting:
             return  # superseded (a newer key, a newer library), or another panel's
         self._waiting = 0
-        self._library = None
+        made, self._library = self._library is not None, None
         if view is None:  # making it failed: the tree on screen stays
             self.updated.emit()
             return
         self._show(view)
+        if made:
+            self._labels.start()
 
     def _show(self, view: View) -> None:
         self._full = view.tree
@@ -450,6 +458,12 @@ class ContentsPanel(QWidget):
             self.open_requested.emit(doc, index.data(SECTION_ROLE))
 
 
+def _make_labels(tree: Tree) -> None:
+    """On the contents thread: what the first filter of `tree` searches."""
+    with contextlib.suppress(Exception):  # that filter will try again
+        tree.labels()
+
+
 def _work(
     serial: int,
     stop: Callable[[], bool],
@@ -471,7 +485,3 @@ def _work(
         courier.done.emit(serial, None)
         return
     courier.done.emit(serial, view)
-    if library is not None and not stop():
-        # Once the tree is on its way: what the first filter searches.
-        with contextlib.suppress(Exception):  # that filter will try again
-            tree.labels()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
@@ -176,3 +177,18 @@ def test_the_model_rows_and_parents_agree_on_a_big_tree(qtbot: QtBot) -> None:
 
         walk(QModelIndex())
         assert count == (6 + 2000 * 7 + 1 if not text else 6 + 2000 * 4 + 1)
+
+
+def test_what_the_first_filter_searches_is_made_after_the_tree_is_shown(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not while the window draws its first page: then it only slows that down."""
+    monkeypatch.setattr(contents, "LABELS_DELAY_MS", 300)
+    made = threading.Event()
+    real = contents._make_labels
+    monkeypatch.setattr(contents, "_make_labels", lambda tree: (real(tree), made.set()))
+    panel = panel_with(qtbot, *big_library(300))
+    assert not made.is_set()  # the tree is on screen; its labels are not made yet
+    qtbot.waitUntil(made.is_set, timeout=5000)
+    filter_by(qtbot, panel, "zanubrutinib")
+    assert "Zanubrutinib and your heart" in in_sight(panel)
