@@ -213,7 +213,7 @@ class ContentsPanel(QWidget):
         self._delay.setInterval(filter_delay_ms)
         self._delay.timeout.connect(self._start)
         self._labels = QTimer(self, singleShot=True, interval=LABELS_DELAY_MS)
-        self._labels.timeout.connect(lambda: _WORK.submit(_make_labels, self._full))
+        self._labels.timeout.connect(self._label_tree)
 
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
@@ -262,6 +262,7 @@ class ContentsPanel(QWidget):
         until it is ready."""
         self._library = (library, taxonomy)
         self._delay.stop()
+        self._labels.stop()  # the tree they were for is on its way out
         self._submit(self._text())
 
     def show_current(self, doc: str, section: str | None) -> None:
@@ -314,6 +315,12 @@ class ContentsPanel(QWidget):
         self._show(view)
         if made:
             self._labels.start()
+
+    def _label_tree(self) -> None:
+        """Make what the first filter of the tree shown searches (on the contents
+        thread), unless a newer tree is being made."""
+        if self._library is None:
+            _WORK.submit(_make_labels, self._full)
 
     def _show(self, view: View) -> None:
         self._full = view.tree

@@ -184,52 +184,65 @@ def _key(create: bool) -> bytes | None:
     return _key(create=False)
 
 
-def _seal(key: bytes, data: bytes | memoryview) -> bytes:
+def _seal(key: bytes, parts: Sequence[bytes | memoryview]) -> bytes:
     mac = _blake2b(key)
-    mac.update(data)
+    for part in parts:  # no joined copy of it all
+        mac.update(part)
     return bytes(mac.digest())
 
 
-def _read_sealed(path: Path) -> bytes | None:
-    """The snapshot file at `path` if this user sealed it, else None."""
+# A sealed snapshot file, read: the size of each buffer, the pickle, the buffers.
+_Sealed = tuple[list[int], bytes, bytes]
+
+
+def _read_sealed(path: Path) -> _Sealed | None:
+    """The snapshot file at `path` if this user sealed it, else None.
+
+    After the seal: the number of buffers, the size of each and the pickle's size
+    (8 bytes each, this machine's order), the pickle, then the buffers one after
+    another (the sections' compressed text, see Section.__reduce_ex__). The pickle
+    and the buffers are read apart: sections keep views of the buffers, and the
+    pickle is let go once unpickled."""
     key = _key(create=False)
     if key is None:
         return None
+    head = len(_MAGIC) + _SEAL_BYTES
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            first = f.read(head + 8)
+            count = int.from_bytes(first[head:], sys.byteorder)
+            if len(first) != head + 8 or first[: len(_MAGIC)] != _MAGIC or 8 * count > size:
+                return None
+            listed = f.read(8 * (count + 1))
+            if len(listed) != 8 * (count + 1):
+                return None
+            sizes = memoryview(listed).cast("Q").tolist()
+            body = f.read(sizes[-1]) if sizes[-1] <= size else b""
+            texts = f.read()
     except OSError:
         return None
-    head = len(_MAGIC) + _SEAL_BYTES
-    body = memoryview(data)[head:]  # not a copy: a large library's snapshot is tens of MB
-    # A plain comparison: the seal guards against a planted file, and nobody can time it.
-    if data[: len(_MAGIC)] != _MAGIC or data[len(_MAGIC) : head] != _seal(key, body):
+    if len(body) != sizes[-1] or len(texts) != sum(sizes[:-1]):
         return None
-    return data
+    # A plain comparison: the seal guards against a planted file, and nobody can time it.
+    if first[len(_MAGIC) : head] != _seal(key, [first[head:], listed, body, texts]):
+        return None
+    return sizes[:-1], body, texts
 
 
-def _unpickled(data: bytes) -> Snapshot | None:
-    """The snapshot in a sealed file's bytes, or None if it holds none we can use.
-
-    After the seal: the number of buffers, their lengths and the pickle's length (8
-    bytes each, this machine's order), the pickle, then the buffers (the sections'
-    compressed text, see Section.__reduce_ex__). Each buffer is handed to the
-    pickle as a view of `data`: tens of MB are not copied into thousands of
-    objects at every start."""
-    view = memoryview(data)[len(_MAGIC) + _SEAL_BYTES :]
+def _unpickled(sealed: _Sealed) -> Snapshot | None:
+    """The snapshot in a sealed file, or None if it holds none we can use. Each
+    buffer is handed to the pickle as a view of the buffers read: tens of MB are
+    not copied into thousands of objects at every start."""
+    sizes, body, texts = sealed
+    view, at = memoryview(texts), 0
+    buffers = []
+    for size in sizes:
+        buffers.append(view[at : at + size])
+        at += size
     collecting = gc.isenabled()
     gc.disable()  # unpickling makes many objects and no cycles: collecting only costs time
     try:
-        count = int.from_bytes(view[:8], sys.byteorder)
-        sizes = view[8 : 8 * (count + 2)].cast("Q")
-        at = 8 * (count + 2)
-        body = view[at : at + sizes[count]]
-        at += sizes[count]
-        buffers = []
-        for size in sizes[:count]:
-            buffers.append(view[at : at + size])
-            at += size
-        if at != len(view):
-            return None
         snapshot = pickle.loads(body, buffers=buffers)
     except Exception:  # written by another version of the code: read the library instead
         return None
@@ -323,13 +336,11 @@ def save_snapshot(path: Path, snapshot: Snapshot) -> bool:
             body,
             *raws,
         ]
-        mac = _blake2b(key)
-        for part in parts:  # no joined copy of it all
-            mac.update(part)
+        seal = _seal(key, parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
             f.write(_MAGIC)
-            f.write(mac.digest())
+            f.write(seal)
             f.writelines(parts)
         os.replace(tmp, path)
         _remember(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -183,7 +184,7 @@ def test_what_the_first_filter_searches_is_made_after_the_tree_is_shown(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not while the window draws its first page: then it only slows that down."""
-    monkeypatch.setattr(contents, "LABELS_DELAY_MS", 300)
+    monkeypatch.setattr(contents, "LABELS_DELAY_MS", 800)
     made = threading.Event()
     real = contents._make_labels
     monkeypatch.setattr(contents, "_make_labels", lambda tree: (real(tree), made.set()))
@@ -192,3 +193,26 @@ def test_what_the_first_filter_searches_is_made_after_the_tree_is_shown(
     qtbot.waitUntil(made.is_set, timeout=5000)
     filter_by(qtbot, panel, "zanubrutinib")
     assert "Zanubrutinib and your heart" in in_sight(panel)
+
+
+def test_no_labels_are_made_for_a_tree_a_newer_library_replaces(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two edits saved within a second: the first tree's labels would only hold up
+    the second tree on the contents thread."""
+    monkeypatch.setattr(contents, "LABELS_DELAY_MS", 300)
+    made: list[object] = []
+    monkeypatch.setattr(contents, "_make_labels", made.append)
+    panel = panel_with(qtbot, *big_library(50))
+    first = panel._full
+    real = contents.build_contents
+
+    def slow(*args: Library | Taxonomy) -> object:  # longer than the labels' delay
+        time.sleep(0.8)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(contents, "build_contents", slow)
+    with qtbot.waitSignal(panel.updated, timeout=10000):
+        panel.set_library(*big_library(60))
+    qtbot.waitUntil(lambda: bool(made), timeout=5000)
+    assert made == [panel._full] and panel._full is not first
