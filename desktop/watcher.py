@@ -139,6 +139,14 @@ class _Relay(QObject):
     folders = Signal(int, list)  # the list's number, the paths in it that are folders
 
 
+# Every stat pass thread not yet stopped. Held here, one is never emptied by the
+# garbage collector while its watcher is collected with a window (in whatever order
+# the collector clears them), so the watcher's `destroyed` finds it whole. Once
+# stopped it leaves, and `stop` asks nothing more of it: a stopped watcher collected
+# later once found its thread's fields gone, and the process crashed.
+_NOT_STOPPED: set[_StatThread] = set()
+
+
 class _StatThread:
     """Runs stat passes over the newest list on a thread of its own.
 
@@ -155,6 +163,7 @@ class _StatThread:
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._asked = 0
+        _NOT_STOPPED.add(self)
 
     def watch(self, generation: int, paths: list[str], seen: dict[str, Stamp]) -> None:
         with self._lock:
@@ -171,6 +180,9 @@ class _StatThread:
         self._wake.set()
 
     def stop(self) -> None:
+        if self not in _NOT_STOPPED:
+            return  # stopped already, and perhaps emptied by the collector since
+        _NOT_STOPPED.discard(self)
         with self._lock:
             self._stopped.set()
         self._wake.set()

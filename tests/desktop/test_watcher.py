@@ -218,3 +218,23 @@ def test_the_window_reads_the_library_again_only_when_a_file_changed(
     assert "Eating well after surgery" in [label for label, _, _ in tree_rows(window)]
     qtbot.wait(4 * watcher_module.STAT_INTERVAL_MS)
     assert reads == [1]
+
+
+def test_a_stopped_watcher_collected_later_with_its_window_is_deleted_quietly(
+    qtbot: QtBot, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The garbage collector may empty the stat pass thread's object before the
+    watcher's C++ side is deleted (both in one cycle with a window): deleting it
+    then must not touch what is gone. It once raised, then crashed the process."""
+    doc = write(tmp_path / "clinic" / "diet.md", "# Diet\n\nSmall meals.\n")
+    w = LibraryWatcher(50, interval_ms=INTERVAL_MS)
+    w.watch([str(doc.parent), str(doc)])
+    qtbot.waitUntil(lambda: w.watched_folders() == [str(doc.parent)], timeout=5000)
+    w.stop()  # as the window does on closing
+    passes = w._passes
+    thread = passes._thread
+    assert thread is not None
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=3000)  # then it can be collected
+    passes.__dict__.clear()  # as the collector clears an object of a cycle
+    shiboken6.delete(w)
+    assert "Traceback" not in capfd.readouterr().err
