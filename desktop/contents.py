@@ -318,9 +318,9 @@ class ContentsPanel(QWidget):
 
     def _label_tree(self) -> None:
         """Make what the first filter of the tree shown searches (on the contents
-        thread), unless a newer tree is being made."""
-        if self._library is None:
-            _WORK.submit(_make_labels, self._full)
+        thread). The timer runs only while no newer tree is being made: it starts
+        when a tree made arrives, and `set_library` stops it."""
+        _WORK.submit(_make_labels, self._full)
 
     def _show(self, view: View) -> None:
         self._full = view.tree
